@@ -1,0 +1,313 @@
+"""Load and validate answer files, strictly.
+
+Reading is done from the YAML parser's events, not its constructor, so that every scalar stays
+the text the user typed (``NO``, ``010``, ``12:30`` and ``1e3`` are strings here) and every value
+knows its line. Anchors, aliases, merge keys, explicit tags, duplicate keys, several documents
+and non-mapping roots are refused. The Cerberus schema (``schema.yaml``) then converts on purpose
+(dates, numbers, yes/no) and every problem is reported at once as ``FILE:LINE: path: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import cerberus
+from ruamel.yaml import YAML, events
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import InputError, Problem
+
+MAX_BYTES = 2 * 1024 * 1024  # a realistic answer file is a few KB
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed."""
+
+    source: str
+    data: Mapping[str, Any]
+    raw: Mapping[str, Any]
+    lines: Mapping[PathKey, int] = field(repr=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(canonical_json(self.raw).encode()).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_tree(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
+    """The as-typed tree of an answer file and the line of every value in it."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            blob = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such answer file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder, not an answer file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
+    if len(blob) > MAX_BYTES:
+        raise InputError(f"{name}: larger than {MAX_BYTES // 1024 // 1024} MB; not an answer file")
+    return parse_text(_decode(blob, name), name)
+
+
+def _decode(blob: bytes, name: str) -> str:
+    if blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = blob[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "invalid UTF-8",
+            [Problem(name, line, "", f"byte 0x{blob[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")],
+        ) from None
+
+
+def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]]:
+    lines: dict[PathKey, int] = {}
+    try:
+        tree = _Builder(name, lines).build(YAML(typ="rt").parse(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = (exc.problem or exc.context or "not valid YAML").strip()
+        raise InputError("not valid YAML", [Problem(name, line, "", f"not valid YAML: {what}")]) from None
+    except YAMLError as exc:
+        raise InputError("not valid YAML", [Problem(name, None, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputError("too deeply nested", [Problem(name, None, "", "nested too deeply")]) from None
+    return tree, lines
+
+
+class _Builder:
+    """Builds plain dicts, lists and strings from parser events, refusing YAML's surprises."""
+
+    def __init__(self, name: str, lines: dict[PathKey, int]) -> None:
+        self.name = name
+        self.lines = lines
+        self.nodes = 0
+
+    def _refuse(self, event: events.Event, path: PathKey, message: str) -> InputError:
+        return InputError(message, [Problem(self.name, event.start_mark.line + 1, dotted(path), message)])
+
+    def build(self, stream: Iterator[events.Event]) -> dict[str, Any]:
+        docs: list[Any] = []
+        for event in stream:
+            if isinstance(event, events.DocumentStartEvent):
+                if docs:
+                    raise self._refuse(event, (), "holds more than one YAML document; keep one per file")
+                docs.append(self._node(next(stream), stream, (), 0))
+        if not docs or docs[0] is None:
+            raise InputError("empty", [Problem(self.name, None, "", "the answer file is empty")])
+        if not isinstance(docs[0], dict):
+            raise InputError("not a mapping", [Problem(self.name, 1, "", "must be a mapping of sections (agency:, system:, ...)")])
+        return docs[0]
+
+    def _node(self, event: events.Event, stream: Iterator[events.Event], path: PathKey, depth: int) -> Any:
+        self.nodes += 1
+        if depth > MAX_DEPTH or self.nodes > MAX_NODES:
+            raise self._refuse(event, path, "nested too deeply or too large for an answer file")
+        if isinstance(event, events.AliasEvent):
+            raise self._refuse(event, path, "aliases (*name) are not allowed; write the value out")
+        if getattr(event, "anchor", None):
+            raise self._refuse(event, path, "anchors (&name) are not allowed; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise self._refuse(event, path, f"tags ({tag}) are not allowed; remove the tag")
+        self.lines[path] = event.start_mark.line + 1
+        if isinstance(event, events.ScalarEvent):
+            # An empty plain scalar is "no answer"; anything else is the text as typed.
+            return None if event.value == "" and event.style is None else event.value
+        if isinstance(event, events.SequenceStartEvent):
+            items: list[Any] = []
+            for item in stream:
+                if isinstance(item, events.SequenceEndEvent):
+                    return items
+                items.append(self._node(item, stream, (*path, len(items)), depth + 1))
+        if isinstance(event, events.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            for key_event in stream:
+                if isinstance(key_event, events.MappingEndEvent):
+                    return mapping
+                if not isinstance(key_event, events.ScalarEvent) or key_event.anchor or key_event.tag:
+                    raise self._refuse(key_event, path, "keys must be plain words")
+                key = key_event.value
+                if key == "<<":
+                    raise self._refuse(key_event, path, "merge keys (<<) are not allowed; write the values out")
+                if key in mapping:
+                    first = self.lines.get((*path, key))
+                    raise self._refuse(key_event, (*path, key), f"duplicate key (first given on line {first})")
+                mapping[key] = self._node(next(stream), stream, (*path, key), depth + 1)
+        raise self._refuse(event, path, "unexpected YAML structure")
+
+
+# ---------------------------------------------------------------- validating
+
+
+class _Validator(cerberus.Validator):  # type: ignore[misc]
+    """Cerberus with our purposeful conversions; each raises ValueError with the reason."""
+
+    def _normalize_coerce_date(self, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError("is not a real calendar date") from None
+        raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2027-01-04")
+
+    def _normalize_coerce_yesno(self, value: Any) -> Any:
+        word = str(value).strip().lower()
+        if word in ("yes", "true", "y"):
+            return True
+        if word in ("no", "false", "n"):
+            return False
+        raise ValueError("is not Yes or No")
+
+    def _normalize_coerce_integer(self, value: Any) -> Any:
+        text = str(value).strip()
+        if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", text):
+            return int(text.replace(",", ""))
+        raise ValueError("is not a whole number (digits only, e.g. 48000 or 48,000)")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The answer schema, loaded once per process."""
+    text = (Path(__file__).with_name("schema.yaml")).read_text(encoding="utf-8")
+    loaded = YAML(typ="safe").load(text)
+    return {k: v for k, v in loaded.items() if not k.startswith("_")}
+
+
+def validate(tree: Mapping[str, Any], lines: Mapping[PathKey, int], name: str) -> dict[str, Any]:
+    """The converted answers, or InputError listing every problem in file order."""
+    validator = _Validator(schema())
+    if validator.validate(dict(tree)):
+        return validator.document  # type: ignore[no-any-return]
+    problems = sorted(
+        set(_problems(validator._errors, lines, name)),
+        key=lambda p: (p.line or 0, p.path, p.message),
+    )
+    raise InputError(f"{name}: {len(problems)} problem(s)", problems)
+
+
+def load(path: str | Path) -> Answers:
+    path = Path(path)
+    tree, lines = read_tree(path)
+    data = validate(tree, lines, str(path))
+    return Answers(source=str(path), data=data, raw=tree, lines=lines)
+
+
+def _flatten(errs: Any) -> Iterator[Any]:
+    for err in errs:
+        if err.is_group_error:
+            yield from _flatten(err.child_errors)
+        else:
+            yield err
+
+
+def _line_of(path: PathKey, lines: Mapping[PathKey, int]) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _rule_schema(path: PathKey) -> Any:
+    """The schema rules that apply at a document path (for allowed fields and hints)."""
+    rules: Any = {"type": "dict", "schema": schema()}
+    for part in path:
+        inner = rules.get("schema", {})
+        rules = inner if isinstance(part, int) else inner.get(part, {})
+    return rules
+
+
+def _problems(errs: Any, lines: Mapping[PathKey, int], name: str) -> Iterator[Problem]:
+    errors = list(_flatten(errs))
+    coerce_failed = {tuple(e.document_path) for e in errors if e.code == cerberus.errors.COERCION_FAILED.code}
+    for err in errors:
+        path = tuple(err.document_path)
+        if err.code == cerberus.errors.BAD_TYPE.code and path in coerce_failed:
+            continue
+        yield Problem(name, _line_of(path, lines), dotted(path), _message(err, path))
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return repr(text[:60] + ("..." if len(text) > 60 else ""))
+
+
+def _message(err: Any, path: PathKey) -> str:
+    codes = cerberus.errors
+    value, constraint = err.value, err.constraint
+    if err.code == codes.REQUIRED_FIELD.code:
+        return "is required but missing"
+    if err.code == codes.UNKNOWN_FIELD.code:
+        allowed = sorted(_rule_schema(path[:-1]).get("schema", {}))
+        guess = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        return f"unknown field; {hint}allowed here: {', '.join(allowed)}"
+    if err.code == codes.NOT_NULLABLE.code:
+        return "has no value; give one or remove the line"
+    if err.code == codes.EMPTY_NOT_ALLOWED.code:
+        return "must not be empty"
+    if err.code == codes.COERCION_FAILED.code:
+        reason = str(err.info[0]) if err.info else "has the wrong form"
+        return f"{_show(value)} {reason}"
+    if err.code == codes.BAD_TYPE.code:
+        wanted = {"dict": "a mapping of fields", "list": "a list of items (lines starting with '- ')",
+                  "string": "text", "date": "a date (YYYY-MM-DD)", "integer": "a whole number",
+                  "boolean": "Yes or No"}.get(str(constraint), str(constraint))
+        return f"must be {wanted}"
+    if err.code == codes.UNALLOWED_VALUE.code:
+        return f"{_show(value)} is not allowed; choose one of: {', '.join(map(str, constraint))}"
+    if err.code == codes.REGEX_MISMATCH.code:
+        return f"{_show(value)} does not have the expected form ({_hint(constraint)})"
+    if err.code == codes.MIN_LENGTH.code:
+        return f"needs at least {constraint} item(s)"
+    if err.code == codes.MAX_LENGTH.code:
+        return f"is too long (at most {constraint})"
+    if err.code == codes.MIN_VALUE.code:
+        return f"{_show(value)} is below the minimum {constraint}"
+    if err.code == codes.MAX_VALUE.code:
+        return f"{_show(value)} is above the maximum {constraint}"
+    return f"{_show(value)} is not valid ({err.rule}: {constraint})"
+
+
+_PATTERN_HINTS = {
+    r"[0-9]+(\.[0-9]+)*": "numbers separated by dots, e.g. 1.2",
+    r"([01][0-9]|2[0-3]):[0-5][0-9]": "a 24-hour time HH:MM, e.g. 09:30",
+    r"[^@\s]+@[^@\s]+\.[^@\s]+": "an e-mail address",
+}
+
+
+def _hint(pattern: Any) -> str:
+    return _PATTERN_HINTS.get(str(pattern), f"pattern {pattern}")

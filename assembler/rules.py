@@ -1,0 +1,160 @@
+"""Decide, without I/O, what a package needs and why.
+
+``decide(answers, catalog)`` evaluates the catalog's rules against the answers and returns a
+Plan: one Decision per deliverable and per existing plan to review, each with the reasons that
+drove it and the answers each reason rests on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import catalog as cat
+from .errors import CatalogError, Problem
+
+CHANGE_TYPES = (
+    "Moves/Adds/Changes (MACs)", "Quick Fixes", "Optimization/Innovations", "Emergency Repairs/Fixes",
+    "Urgent Requests", "Technology Refreshes", "Routine Changes",
+)
+# Derived names a rule may read, and the answers each rests on (cited in reasons).
+DERIVED_FROM = {
+    "contractor_changed": ("contractor.development.name", "contractor.mo.name"),
+    "missing_change_types": ("change_types",),
+    "roles": ("people",),
+}
+RANK = {"generate": 2, "create": 3, "update": 2, "review": 1, "not needed": 0}
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    fields: tuple[tuple[str, str], ...]  # (answer path, value as text) behind the reason
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # "deliverable" or "plan"
+    id: str
+    title: str
+    action: str
+    reasons: tuple[Reason, ...]
+    owner: str = ""
+    last_updated: dt.date | None = None
+    due: dt.date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "id": self.id, "title": self.title, "action": self.action,
+            "reasons": [{"text": r.text, "answers": dict(r.fields)} for r in self.reasons],
+            "owner": self.owner,
+            "last_updated": self.last_updated.isoformat() if self.last_updated else None,
+            "due": self.due.isoformat() if self.due else None,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    decisions: tuple[Decision, ...]
+
+    @property
+    def deliverables(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.kind == "deliverable")
+
+    @property
+    def plans(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.kind == "plan")
+
+    def get(self, item_id: str) -> Decision:
+        return next(d for d in self.decisions if d.id == item_id)
+
+
+def namespace(data: Mapping[str, Any], catalog: cat.Catalog) -> dict[str, Any]:
+    """Answers plus the few derived names rules may use (listed in catalog.RULE_NAMES)."""
+    contractor = data.get("contractor") or {}
+    dev, mo = contractor.get("development") or {}, contractor.get("mo") or {}
+    given = {c.get("type") for c in data.get("change_types") or []}
+    people = data.get("people") or []
+    return {
+        **data,
+        "contractor_changed": bool(dev) and dev.get("name", "").strip().lower() != mo.get("name", "").strip().lower(),
+        "missing_change_types": [t for t in CHANGE_TYPES if t not in given],
+        "plan_count": len(catalog.plans),
+        "roles": lambda role: [p for p in people if p.get("role") == role],
+    }
+
+
+def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
+    ns = namespace(data, catalog)
+    decisions = [_decide("deliverable", d.id, d.title, d.cases, d.otherwise, ns, {}) for d in catalog.deliverables]
+    existing = data.get("existing_plans") or {}
+    exit_date = (data.get("phase") or {}).get("exit")
+    for item in catalog.plans:
+        plan = existing.get(item.id)
+        scope = {"plan": plan, "title": item.title}
+        decision = _decide("plan", item.id, item.title, catalog.common + item.cases, item.otherwise, ns, scope)
+        decisions.append(Decision(
+            kind="plan", id=item.id, title=item.title, action=decision.action, reasons=decision.reasons,
+            owner=(plan or {}).get("owner", ""), last_updated=(plan or {}).get("last_updated"),
+            due=exit_date if decision.action != "not needed" else None,
+        ))
+    return Plan(tuple(decisions))
+
+
+def _decide(kind: str, item_id: str, title: str, cases: tuple[cat.Case, ...], otherwise: cat.Case | None,
+            ns: dict[str, Any], scope: dict[str, Any]) -> Decision:
+    env = {**ns, **scope}
+    held: list[cat.Case] = []
+    for case in cases:
+        try:
+            if case.test(**env):
+                held.append(case)
+        except Exception as exc:  # a rule that cannot be evaluated is a catalog bug, named as such
+            raise CatalogError("rule failed", [Problem("rules.yaml", None, f"{item_id}", f"{case.when!r}: {exc}")]) from exc
+    if not held:
+        if otherwise is None:
+            return Decision(kind, item_id, title, "not needed", (Reason("no rule applies to these answers", ()),))
+        held = [otherwise]
+    top = max(RANK[c.decision] for c in held)
+    # A stronger case decides; "not needed" from the common cases overrides only when it is the explicit opt-out.
+    opt_out = [c for c in held if c.decision == "not needed" and c is not otherwise]
+    winners = opt_out or [c for c in held if RANK[c.decision] == top]
+    reasons = tuple(Reason(_text(c, env, item_id), _fields(c, env, item_id)) for c in winners)
+    return Decision(kind, item_id, title, winners[0].decision, reasons)
+
+
+def _text(case: cat.Case, env: Mapping[str, Any], item_id: str) -> str:
+    try:
+        return " ".join(str(case.reason.render(**env)).split())
+    except Exception as exc:
+        raise CatalogError("rule failed", [Problem("rules.yaml", None, item_id, f"{case.because!r}: {exc}")]) from exc
+
+
+def _fields(case: cat.Case, env: Mapping[str, Any], item_id: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    paths = [q for p in case.fields for q in DERIVED_FROM.get(p, (p,))]
+    for path in dict.fromkeys(paths):
+        value: Any = env
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        shown = path.replace("plan.", f"existing_plans.{item_id}.", 1) if path.startswith("plan.") or path == "plan" else path
+        if path == "plan":
+            shown = f"existing_plans.{item_id}"
+        out.append((shown, _show(value)))
+    return tuple(out)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(not given)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    if isinstance(value, Mapping):
+        return "given"
+    return str(value)

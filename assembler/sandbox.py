@@ -1,0 +1,81 @@
+"""The one Jinja configuration every template and rule runs in.
+
+Sandboxed (no access to Python internals), autoescaped (answers are text, never markup), and
+strict: an undefined name is an error in templates. Rules use a lenient twin so that an absent
+optional section reads as "no", but their names are checked against the schema when loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import ChainableUndefined, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+MAX_RANGE = 10_000  # loops in untrusted templates stay bounded
+
+
+class _Sandbox(SandboxedEnvironment):
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is range and args and max(int(a) for a in args) > MAX_RANGE:
+            raise OverflowError(f"range() above {MAX_RANGE} is not allowed in templates")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def longdate(value: Any) -> str:
+    """``2027-01-04`` → ``January 4, 2027``; other values pass through as text."""
+    if isinstance(value, dt.date):
+        return f"{value:%B} {value.day}, {value.year}"
+    return "" if value is None else str(value)
+
+
+def shortdate(value: Any) -> str:
+    """``2027-01-04`` → ``01/04/2027`` (US style, as the playbook's templates use)."""
+    if isinstance(value, dt.date):
+        return f"{value:%m/%d/%Y}"
+    return "" if value is None else str(value)
+
+
+def yesno(value: Any) -> str:
+    return "Yes" if value is True else "No" if value is False else ""
+
+
+def thousands(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else ("" if value is None else str(value))
+
+
+def months_between(start: Any, end: Any) -> int:
+    """Whole months from ``start`` to ``end`` (negative when end is earlier)."""
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "longdate": longdate,
+    "shortdate": shortdate,
+    "yesno": yesno,
+    "thousands": thousands,
+}
+
+
+def _configure(env: SandboxedEnvironment) -> SandboxedEnvironment:
+    env.filters.update(FILTERS)
+    env.globals["months_between"] = months_between
+    return env
+
+
+@lru_cache(maxsize=1)
+def template_env() -> SandboxedEnvironment:
+    """For documents: autoescape on, undefined is an error."""
+    return _configure(_Sandbox(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True))
+
+
+@lru_cache(maxsize=1)
+def rule_env() -> SandboxedEnvironment:
+    """For rule expressions and reasons: plain text out, absent optional answers read as empty."""
+    return _configure(_Sandbox(autoescape=False, undefined=ChainableUndefined))
