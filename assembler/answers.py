@@ -128,7 +128,9 @@ class _Builder:
         if not docs or docs[0] is None:
             raise InputError("empty", [Problem(self.name, None, "", "the answer file is empty")])
         if not isinstance(docs[0], dict):
-            raise InputError("not a mapping", [Problem(self.name, 1, "", "must be a mapping of sections (agency:, system:, ...)")])
+            raise InputError(
+                "not a mapping", [Problem(self.name, 1, "", "must be a mapping of sections (agency:, system:, ...)")]
+            )
         return docs[0]
 
     def _node(self, event: events.Event, stream: Iterator[events.Event], path: PathKey, depth: int) -> Any:
@@ -172,7 +174,7 @@ class _Builder:
 # ---------------------------------------------------------------- validating
 
 
-class _Validator(cerberus.Validator):  # type: ignore[misc]
+class _Validator(cerberus.Validator):
     """Cerberus with our purposeful conversions; each raises ValueError with the reason."""
 
     def _normalize_coerce_date(self, value: Any) -> Any:
@@ -210,7 +212,7 @@ def validate(tree: Mapping[str, Any], lines: Mapping[PathKey, int], name: str) -
     """The converted answers, or InputError listing every problem in file order."""
     validator = _Validator(schema())
     if validator.validate(dict(tree)):
-        return validator.document  # type: ignore[no-any-return]
+        return dict(validator.document)
     problems = sorted(
         set(_problems(validator._errors, lines, name)),
         key=lambda p: (p.line or 0, p.path, p.message),
@@ -283,9 +285,14 @@ def _message(err: Any, path: PathKey) -> str:
         reason = str(err.info[0]) if err.info else "has the wrong form"
         return f"{_show(value)} {reason}"
     if err.code == codes.BAD_TYPE.code:
-        wanted = {"dict": "a mapping of fields", "list": "a list of items (lines starting with '- ')",
-                  "string": "text", "date": "a date (YYYY-MM-DD)", "integer": "a whole number",
-                  "boolean": "Yes or No"}.get(str(constraint), str(constraint))
+        wanted = {
+            "dict": "a mapping of fields",
+            "list": "a list of items (lines starting with '- ')",
+            "string": "text",
+            "date": "a date (YYYY-MM-DD)",
+            "integer": "a whole number",
+            "boolean": "Yes or No",
+        }.get(str(constraint), str(constraint))
         return f"must be {wanted}"
     if err.code == codes.UNALLOWED_VALUE.code:
         return f"{_show(value)} is not allowed; choose one of: {', '.join(map(str, constraint))}"

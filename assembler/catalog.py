@@ -97,7 +97,9 @@ def _load(root: Path) -> Catalog:
             continue
         template = (root / entry["template"]).resolve()
         if not template.is_relative_to(root) or not template.is_file():
-            problems.append(Problem(where, None, f"deliverables[{i}].template", f"{entry['template']}: no such template in {root}"))
+            problems.append(
+                Problem(where, None, f"deliverables[{i}].template", f"{entry['template']}: no such template in {root}")
+            )
         if entry["rule"] not in rule_sets:
             problems.append(Problem(where, None, f"deliverables[{i}].rule", f"no rule '{entry['rule']}' in rules.yaml"))
             continue
@@ -105,18 +107,28 @@ def _load(root: Path) -> Catalog:
         cases = spec if isinstance(spec, list) else spec.get("cases", [])
         otherwise = None if isinstance(spec, list) else spec.get("otherwise")
         src = f"rules.yaml: deliverables.{entry['rule']}"
-        deliverables.append(Deliverable(
-            id=entry["id"], title=entry["title"], template=template, output=entry["output"],
-            cases=tuple(ctx.case(c, src, DELIVERABLE_DECISIONS) for c in cases),
-            otherwise=ctx.case(otherwise, src, DELIVERABLE_DECISIONS) if otherwise else None,
-        ))
+        deliverables.append(
+            Deliverable(
+                id=entry["id"],
+                title=entry["title"],
+                template=template,
+                output=entry["output"],
+                cases=tuple(ctx.case(c, src, DELIVERABLE_DECISIONS) for c in cases),
+                otherwise=ctx.case(otherwise, src, DELIVERABLE_DECISIONS) if otherwise else None,
+            )
+        )
     plan_rules = rules.get("plans") or {}
     common = tuple(ctx.case(c, "rules.yaml: plans.common", PLAN_DECISIONS) for c in plan_rules.get("common") or [])
     plans = tuple(
         PlanItem(
-            id=item["id"], title=item["title"],
-            cases=tuple(ctx.case(c, f"rules.yaml: plans.{item['id']}", PLAN_DECISIONS) for c in item.get("cases") or []),
-            otherwise=ctx.case(item["otherwise"], f"rules.yaml: plans.{item['id']}", PLAN_DECISIONS) if item.get("otherwise") else None,
+            id=item["id"],
+            title=item["title"],
+            cases=tuple(
+                ctx.case(c, f"rules.yaml: plans.{item['id']}", PLAN_DECISIONS) for c in item.get("cases") or []
+            ),
+            otherwise=ctx.case(item["otherwise"], f"rules.yaml: plans.{item['id']}", PLAN_DECISIONS)
+            if item.get("otherwise")
+            else None,
         )
         for item in plan_rules.get("items") or []
     )
@@ -171,6 +183,8 @@ class _Checker:
         known = set(answers.schema()) | RULE_NAMES
         for p in sorted(paths):
             if p.split(".")[0] not in known:
-                self.problems.append(Problem(where, None, "when", f"{when!r} names {p.split('.')[0]!r}, which is not an answer section"))
+                self.problems.append(
+                    Problem(where, None, "when", f"{when!r} names {p.split('.')[0]!r}, which is not an answer section")
+                )
         fields = tuple(sorted(p for p in paths if p.split(".")[0] not in {"title", "months_between", "plan_count"}))
         return Case(when, str(decision), because, fields, test, reason)

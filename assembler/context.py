@@ -36,19 +36,23 @@ ROLE_DUTIES = {
     "executive_customer_liaison": (
         "Ensures the customer is kept informed and involved; the focal point for user and customer "
         "questions and concerns, coordinating activities between the project and the customer.",
-        [("stakeholder_communication", "Assist in stakeholder communication and issue resolution"),
-         ("represent_user_interests", "Represent user interests to the project"),
-         ("communicate_goals", "Communicate high-level project goals to users"),
-         ("planning_meetings", "Participate in planning and management meetings")],
+        [
+            ("stakeholder_communication", "Assist in stakeholder communication and issue resolution"),
+            ("represent_user_interests", "Represent user interests to the project"),
+            ("communicate_goals", "Communicate high-level project goals to users"),
+            ("planning_meetings", "Participate in planning and management meetings"),
+        ],
     ),
     "customer_services_manager": (
         "Coordinates all customer support issues and efforts with the M&O contractor and project "
         "staff, at both the state and county level.",
-        [("training_and_communication", "Manage user training and communication areas"),
-         ("monitor_contractor_services", "Monitor the M&O contractor's customer services"),
-         ("coordinate_service_issues", "Coordinate customer service issues with state and county users"),
-         ("customer_communications", "Manage customer communications"),
-         ("customer_service_tasks", "Perform customer service tasks")],
+        [
+            ("training_and_communication", "Manage user training and communication areas"),
+            ("monitor_contractor_services", "Monitor the M&O contractor's customer services"),
+            ("coordinate_service_issues", "Coordinate customer service issues with state and county users"),
+            ("customer_communications", "Manage customer communications"),
+            ("customer_service_tasks", "Perform customer service tasks"),
+        ],
     ),
 }
 PROCESSES = (
@@ -84,8 +88,10 @@ def build(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog, item: Del
         "role_tables": _role_tables(data.get("role_needs") or {}, by_role),
         "change_methods": _change_methods(data.get("change_types") or []),
         "plan_register": [_plan_row(d) for d in plan.plans],
-        "deliverables": [{"title": d.title, "action": d.action, "reason": "; ".join(r.text for r in d.reasons)}
-                         for d in plan.deliverables],
+        "deliverables": [
+            {"title": d.title, "action": d.action, "reason": "; ".join(r.text for r in d.reasons)}
+            for d in plan.deliverables
+        ],
         "risk_rows": _risks(data.get("risks") or []),
         "staffing_totals": _staffing(data.get("staffing") or {}),
         "processes": _processes(data.get("operations") or {}),
@@ -97,10 +103,18 @@ def build(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog, item: Del
 
 def _titles(kind: str) -> dict[str, str]:
     if kind == "pmo_integration":
-        return {"phase": "PMO Integration", "charter": "Program Charter", "provider": "Provider",
-                "organization": "Integrated Program Management Office"}
-    return {"phase": "M&O Pre-Initiation", "charter": "M&O Charter", "provider": "M&O Contractor",
-            "organization": "Maintenance and Operations"}
+        return {
+            "phase": "PMO Integration",
+            "charter": "Program Charter",
+            "provider": "Provider",
+            "organization": "Integrated Program Management Office",
+        }
+    return {
+        "phase": "M&O Pre-Initiation",
+        "charter": "M&O Charter",
+        "provider": "M&O Contractor",
+        "organization": "Maintenance and Operations",
+    }
 
 
 def _names(people: list[Mapping[str, Any]]) -> str:
@@ -115,8 +129,11 @@ def _raci(raci: Mapping[str, Any], kind: str, by_role: Mapping[str, list[Any]]) 
         holders = providers if col["role"] == "provider" else by_role.get(col["role"], [])
         header.append({"key": col["key"], "label": col["label"], "names": _names(holders) or "not yet assigned"})
     rows = [
-        {"activity": row["activity"], "party": PARTY_LABELS.get(row["party"], row["party"]),
-         "cells": [(row.get("raci") or {}).get(col["key"], "") for col in columns]}
+        {
+            "activity": row["activity"],
+            "party": PARTY_LABELS.get(row["party"], row["party"]),
+            "cells": [(row.get("raci") or {}).get(col["key"], "") for col in columns],
+        }
         for row in raci.get(kind) or []
     ]
     return {"columns": header, "rows": rows}
@@ -126,25 +143,50 @@ def _role_tables(needs: Mapping[str, Any], by_role: Mapping[str, list[Any]]) -> 
     tables = []
     for role, (summary, duties) in ROLE_DUTIES.items():
         answered = needs.get(role) or {}
-        tables.append({
-            "role": ROLE_LABELS[role], "summary": summary, "holder": _names(by_role.get(role, [])) or "not yet assigned",
-            "duties": [{"n": i, "text": text, "need": answered.get(key), "yes": "X" if answered.get(key) is True else "",
-                        "no": "X" if answered.get(key) is False else ""}
-                       for i, (key, text) in enumerate(duties, 1)],
-        })
+        tables.append(
+            {
+                "role": ROLE_LABELS[role],
+                "summary": summary,
+                "holder": _names(by_role.get(role, [])) or "not yet assigned",
+                "duties": [
+                    {
+                        "n": i,
+                        "text": text,
+                        "need": answered.get(key),
+                        "yes": "X" if answered.get(key) is True else "",
+                        "no": "X" if answered.get(key) is False else "",
+                    }
+                    for i, (key, text) in enumerate(duties, 1)
+                ],
+            }
+        )
     return tables
 
 
 def _change_methods(given: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     by_type = {c["type"]: c for c in given}
-    return [{"type": t, "method": (by_type.get(t) or {}).get("method", ""), "approver": (by_type.get(t) or {}).get("approver", ""),
-             "defined": t in by_type} for t in rules.CHANGE_TYPES]
+    return [
+        {
+            "type": t,
+            "method": (by_type.get(t) or {}).get("method", ""),
+            "approver": (by_type.get(t) or {}).get("approver", ""),
+            "defined": t in by_type,
+        }
+        for t in rules.CHANGE_TYPES
+    ]
 
 
 def _plan_row(d: rules.Decision) -> dict[str, Any]:
-    return {"id": d.id, "title": d.title, "action": d.action.capitalize(), "reasons": [r.text for r in d.reasons],
-            "reason": "; ".join(r.text for r in d.reasons), "owner": d.owner or "to be assigned",
-            "last_updated": d.last_updated, "due": d.due}
+    return {
+        "id": d.id,
+        "title": d.title,
+        "action": d.action.capitalize(),
+        "reasons": [r.text for r in d.reasons],
+        "reason": "; ".join(r.text for r in d.reasons),
+        "owner": d.owner or "to be assigned",
+        "last_updated": d.last_updated,
+        "due": d.due,
+    }
 
 
 def _risks(risks: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -152,7 +194,9 @@ def _risks(risks: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for i, r in enumerate(risks, 1):
         score = LEVEL_SCORE[r["likelihood"]] * LEVEL_SCORE[r["impact"]]
         rating = "High" if score >= 6 else "Medium" if score >= 3 else "Low"
-        rows.append({**r, "id": f"R-{i:02d}", "score": score, "rating": rating, "owner": r.get("owner") or "to be assigned"})
+        rows.append(
+            {**r, "id": f"R-{i:02d}", "score": score, "rating": rating, "owner": r.get("owner") or "to be assigned"}
+        )
     return sorted(rows, key=lambda r: (-r["score"], r["id"]))
 
 
@@ -164,9 +208,17 @@ def _staffing(staffing: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _processes(ops: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [{"key": key, "label": label, "given": key in ops, "in_place": (ops.get(key) or {}).get("in_place"),
-             "owner": (ops.get(key) or {}).get("owner", ""), "note": (ops.get(key) or {}).get("note", "")}
-            for key, label in PROCESSES]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "given": key in ops,
+            "in_place": (ops.get(key) or {}).get("in_place"),
+            "owner": (ops.get(key) or {}).get("owner", ""),
+            "note": (ops.get(key) or {}).get("note", ""),
+        }
+        for key, label in PROCESSES
+    ]
 
 
 def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
@@ -193,13 +245,29 @@ def _agenda(data: Mapping[str, Any], plan: rules.Plan, by_role: Mapping[str, lis
     cycles = [c["name"] for c in data["contractor"].get("block_cycles") or []]
     items = [
         (10, "Welcome, purpose of the meeting and introductions", lead["executive_sponsor"]),
-        (15, f"{_titles(data['phase']['kind'])['charter']}: vision, scope, short- and long-term plan", lead["pmo_lead"]),
+        (
+            15,
+            f"{_titles(data['phase']['kind'])['charter']}: vision, scope, short- and long-term plan",
+            lead["pmo_lead"],
+        ),
         (15, "Roles and responsibilities and the RACI matrix", lead["program_manager"]),
-        (20, "Revised plans and processes: " + (", ".join(revised) if revised else "no plan needs revision"), lead["pmo_lead"]),
-        (20, "The Change Control Process, the Change Control Board and how each type of change is handled",
-         (by_role.get("ccb_member") or [{"name": lead["program_manager"]}])[0]["name"]),
-        (15, "Block cycles and system releases: " + (", ".join(cycles) if cycles else "release calendar to be agreed")
-         + "; tracking hours or dollars per change", providers[0] if providers else lead["program_manager"]),
+        (
+            20,
+            "Revised plans and processes: " + (", ".join(revised) if revised else "no plan needs revision"),
+            lead["pmo_lead"],
+        ),
+        (
+            20,
+            "The Change Control Process, the Change Control Board and how each type of change is handled",
+            (by_role.get("ccb_member") or [{"name": lead["program_manager"]}])[0]["name"],
+        ),
+        (
+            15,
+            "Block cycles and system releases: "
+            + (", ".join(cycles) if cycles else "release calendar to be agreed")
+            + "; tracking hours or dollars per change",
+            providers[0] if providers else lead["program_manager"],
+        ),
         (10, "Help desk, problem escalation and operational processes", lead["customer_services_manager"]),
         (10, "M&O risks and their owners", lead["pmo_lead"]),
     ]
@@ -210,6 +278,8 @@ def _agenda(data: Mapping[str, Any], plan: rules.Plan, by_role: Mapping[str, lis
     agenda = []
     for minutes, topic, who in items:
         end = clock + dt.timedelta(minutes=minutes)
-        agenda.append({"start": f"{clock:%H:%M}", "end": f"{end:%H:%M}", "minutes": minutes, "topic": topic, "lead": who})
+        agenda.append(
+            {"start": f"{clock:%H:%M}", "end": f"{end:%H:%M}", "minutes": minutes, "topic": topic, "lead": who}
+        )
         clock = end
     return agenda

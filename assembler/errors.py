@@ -16,7 +16,7 @@ This module imports nothing so that every other module may import it.
 class Problem:
     """One located problem: ``FILE:LINE: dotted.path: message``."""
 
-    __slots__ = ("file", "line", "path", "message")
+    __slots__ = ("file", "line", "message", "path")
 
     def __init__(self, file: str, line: int | None, path: str, message: str) -> None:
         self.file = file

@@ -16,8 +16,13 @@ from . import catalog as cat
 from .errors import CatalogError, Problem
 
 CHANGE_TYPES = (
-    "Moves/Adds/Changes (MACs)", "Quick Fixes", "Optimization/Innovations", "Emergency Repairs/Fixes",
-    "Urgent Requests", "Technology Refreshes", "Routine Changes",
+    "Moves/Adds/Changes (MACs)",
+    "Quick Fixes",
+    "Optimization/Innovations",
+    "Emergency Repairs/Fixes",
+    "Urgent Requests",
+    "Technology Refreshes",
+    "Routine Changes",
 )
 # Derived names a rule may read, and the answers each rests on (cited in reasons).
 DERIVED_FROM = {
@@ -47,7 +52,10 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "id": self.id, "title": self.title, "action": self.action,
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "action": self.action,
             "reasons": [{"text": r.text, "answers": dict(r.fields)} for r in self.reasons],
             "owner": self.owner,
             "last_updated": self.last_updated.isoformat() if self.last_updated else None,
@@ -95,16 +103,30 @@ def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
         plan = existing.get(item.id)
         scope = {"plan": plan, "title": item.title}
         decision = _decide("plan", item.id, item.title, catalog.common + item.cases, item.otherwise, ns, scope)
-        decisions.append(Decision(
-            kind="plan", id=item.id, title=item.title, action=decision.action, reasons=decision.reasons,
-            owner=(plan or {}).get("owner", ""), last_updated=(plan or {}).get("last_updated"),
-            due=exit_date if decision.action != "not needed" else None,
-        ))
+        decisions.append(
+            Decision(
+                kind="plan",
+                id=item.id,
+                title=item.title,
+                action=decision.action,
+                reasons=decision.reasons,
+                owner=(plan or {}).get("owner", ""),
+                last_updated=(plan or {}).get("last_updated"),
+                due=exit_date if decision.action != "not needed" else None,
+            )
+        )
     return Plan(tuple(decisions))
 
 
-def _decide(kind: str, item_id: str, title: str, cases: tuple[cat.Case, ...], otherwise: cat.Case | None,
-            ns: dict[str, Any], scope: dict[str, Any]) -> Decision:
+def _decide(
+    kind: str,
+    item_id: str,
+    title: str,
+    cases: tuple[cat.Case, ...],
+    otherwise: cat.Case | None,
+    ns: dict[str, Any],
+    scope: dict[str, Any],
+) -> Decision:
     env = {**ns, **scope}
     held: list[cat.Case] = []
     for case in cases:
@@ -112,7 +134,9 @@ def _decide(kind: str, item_id: str, title: str, cases: tuple[cat.Case, ...], ot
             if case.test(**env):
                 held.append(case)
         except Exception as exc:  # a rule that cannot be evaluated is a catalog bug, named as such
-            raise CatalogError("rule failed", [Problem("rules.yaml", None, f"{item_id}", f"{case.when!r}: {exc}")]) from exc
+            raise CatalogError(
+                "rule failed", [Problem("rules.yaml", None, f"{item_id}", f"{case.when!r}: {exc}")]
+            ) from exc
     if not held:
         if otherwise is None:
             return Decision(kind, item_id, title, "not needed", (Reason("no rule applies to these answers", ()),))
@@ -139,7 +163,11 @@ def _fields(case: cat.Case, env: Mapping[str, Any], item_id: str) -> tuple[tuple
         value: Any = env
         for part in path.split("."):
             value = value.get(part) if isinstance(value, Mapping) else None
-        shown = path.replace("plan.", f"existing_plans.{item_id}.", 1) if path.startswith("plan.") or path == "plan" else path
+        shown = (
+            path.replace("plan.", f"existing_plans.{item_id}.", 1)
+            if path.startswith("plan.") or path == "plan"
+            else path
+        )
         if path == "plan":
             shown = f"existing_plans.{item_id}"
         out.append((shown, _show(value)))

@@ -19,6 +19,22 @@ MAX_RANGE = 10_000  # loops in untrusted templates stay bounded
 
 
 class _Sandbox(SandboxedEnvironment):
+    """Sandbox that bounds range() and compiles each distinct source once per process."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) >= 256:  # bounded: a long batch with many templates stays flat
+                self._compiled.pop(next(iter(self._compiled)))
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
     def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if __obj is range and args and max(int(a) for a in args) > MAX_RANGE:
             raise OverflowError(f"range() above {MAX_RANGE} is not allowed in templates")

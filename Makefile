@@ -1,0 +1,40 @@
+# The first commands on a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= outputs
+
+.PHONY: setup demo test lint templates bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/assembler build answers/example.yaml -o $(OUT)
+	@echo
+	@echo "Package written to $(OUT)/; try: $(BIN)/assembler plan answers/example.yaml"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy assembler
+
+test: lint
+	$(BIN)/pytest
+
+# Rebuild the committed .docx/.xlsx templates from their generator scripts.
+templates: setup
+	$(PY) templates/src/make_docx_templates.py
+	$(PY) templates/src/make_xlsx_template.py
+
+bench: setup
+	$(PY) benchmarks/bench_build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(OUT)/*/ build *.egg-info

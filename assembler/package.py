@@ -1,0 +1,240 @@
+"""Write a package: deterministic files, a manifest, and an all-or-nothing swap.
+
+Determinism lives here: every Office file is re-zipped with fixed timestamps, member order and
+compression, and its core properties get fixed dates. A build is written to a staging folder
+beside the package and swapped in with one atomic exchange (``renameat2``), under a lock, so
+readers see the complete old package or the complete new one. Unchanged files are hard-linked
+from the old package, keeping their modification times.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+MANIFEST = "manifest.json"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+LOCK_WAIT_SECONDS = 30.0
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    data: bytes
+    sha256: str
+
+
+def slug(*parts: str) -> str:
+    """A safe folder name from free text: ASCII letters, digits and dashes, never a path."""
+    text = "-".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+    if not text:
+        return "agency"
+    return f"{text}-package" if text.split("-")[0] in _RESERVED else text
+
+
+def normalize(blob: bytes, title: str, when: dt.date) -> bytes:
+    """Re-zip an Office file so the same content always gives the same bytes."""
+    import io
+
+    stamp = f"{when.isoformat()}T00:00:00Z"
+    src = zipfile.ZipFile(io.BytesIO(blob))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        # [Content_Types].xml first, as Office writes it; the rest in a fixed order.
+        ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+        for name in ordered:
+            data = src.read(name)
+            if name == "docProps/core.xml":
+                data = _fix_core(data, title, stamp)
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, data, compresslevel=6)
+    return out.getvalue()
+
+
+def _fix_core(xml: bytes, title: str, stamp: str) -> bytes:
+    text = xml.decode("utf-8")
+    for tag in ("dcterms:created", "dcterms:modified"):
+        text = re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+    text = re.sub(
+        r"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>", "<cp:lastModifiedBy>assembler</cp:lastModifiedBy>", text
+    )
+    text = re.sub(r"<cp:revision>[^<]*</cp:revision>", "<cp:revision>1</cp:revision>", text)
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "<dc:title" in text:
+        text = re.sub(r"<dc:title\s*/>|<dc:title>[^<]*</dc:title>", f"<dc:title>{safe_title}</dc:title>", text)
+    return text.encode("utf-8")
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of an existing package, or None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def safe_child(root: Path, name: str) -> Path:
+    """``root/name`` for a name we made; refuses anything that would leave ``root``."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise OutputError(f"refusing unsafe output name {name!r}")
+    return root / name
+
+
+@contextmanager
+def locked(out_root: Path, name: str) -> Iterator[None]:
+    """Serialise builds of one package; waits a while, then reports the lock."""
+    lock_path = safe_child(out_root, f".{name}.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"{out_root / name}: locked by another build; try again when it finishes"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
+def write(
+    out_root: Path, name: str, documents: list[Document], manifest: Mapping[str, Any], unchanged: set[str]
+) -> Path:
+    """Write the package ``out_root/name`` atomically; returns its folder.
+
+    ``unchanged`` names documents identical to the old package's: they are linked, not rewritten.
+    """
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_root}: cannot create output folder ({exc.strerror})") from None
+    if out_root.is_symlink() is False and not out_root.is_dir():
+        raise OutputError(f"{out_root}: not a folder")
+    target = safe_child(out_root, name)
+    with locked(out_root, name):
+        _recover(out_root, name)
+        staging = safe_child(out_root, f".{name}.staging-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            staging.mkdir()
+            old = target if target.is_dir() and not target.is_symlink() else None
+            for doc in documents:
+                dest = safe_child(staging, doc.name)
+                if (
+                    old is not None
+                    and doc.name in unchanged
+                    and (old / doc.name).is_file()
+                    and not (old / doc.name).is_symlink()
+                ):
+                    os.link(old / doc.name, dest)
+                else:
+                    _write_file(dest, doc.data)
+            _write_file(staging / MANIFEST, manifest_bytes(manifest))
+            _fsync_dir(staging)
+            _swap(staging, target, out_root, name)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            raise OutputError(f"{target}: package not written ({reason}); the previous package is unchanged") from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return target
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where the system cannot."""
+    fn = getattr(_libc, "renameat2", None)
+    if fn is None:
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(staging: Path, target: Path, out_root: Path, name: str) -> None:
+    if target.is_symlink():
+        target.unlink()  # a planted link is never followed, only removed
+    if not target.exists():
+        os.rename(staging, target)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging)  # now holds the old package
+    else:
+        retired = safe_child(out_root, f".{name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        os.rename(target, retired)
+        os.rename(staging, target)
+        shutil.rmtree(retired)
+    _fsync_dir(out_root)
+
+
+def _recover(out_root: Path, name: str) -> None:
+    """Finish or undo what a killed build left: stale staging folders, a retired old package."""
+    target, retired = out_root / name, out_root / f".{name}.old"
+    if retired.is_dir() and not target.exists():
+        os.rename(retired, target)
+    shutil.rmtree(retired, ignore_errors=True)
+    for stale in out_root.glob(f".{name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)

@@ -1,0 +1,240 @@
+"""One answer file through every stage: load → decide → render → package.
+
+``build`` writes the package; ``preview`` does the same work in memory and writes nothing (for
+``plan``). Both compare with the manifest of the package already in the output folder, so the
+user sees which documents are new, which change and why, and which are up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__, answers, catalog, context, package, rules, schedule
+from .errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class Status:
+    """What happens to one deliverable in this build, compared with the previous package."""
+
+    id: str
+    title: str
+    file: str
+    action: str  # generate, regenerate, up to date, not needed, remove
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    slug: str
+    folder: Path
+    answers: answers.Answers
+    plan: rules.Plan
+    statuses: tuple[Status, ...]
+    written: bool
+
+    @property
+    def changed(self) -> int:
+        return sum(s.action in ("generate", "regenerate", "remove") for s in self.statuses)
+
+
+def load(path: str | Path, templates: str | Path | None = None) -> tuple[answers.Answers, catalog.Catalog, rules.Plan]:
+    """Validated answers, the catalog and the rule decisions; InputError lists every problem."""
+    ans = answers.load(path)
+    problems = [
+        Problem(ans.source, _line(ans, where), where, message)
+        for where, message in schedule.check(ans.data["schedule"])
+    ]
+    if problems:
+        raise InputError(f"{ans.source}: {len(problems)} problem(s)", problems)
+    cat = catalog.load(templates)
+    return ans, cat, rules.decide(ans.data, cat)
+
+
+def _line(ans: answers.Answers, where: str) -> int | None:
+    key: list[str | int] = []
+    for part in where.replace("]", "").replace("[", ".").split("."):
+        key.append(int(part) if part.isdigit() else part)
+    while key:
+        if tuple(key) in ans.lines:
+            return ans.lines[tuple(key)]
+        key.pop()
+    return None
+
+
+def package_name(data: Mapping[str, Any]) -> str:
+    return package.slug(data["agency"]["short_name"], data["system"]["acronym"])
+
+
+def inputs_sha256(ans: answers.Answers, cat: catalog.Catalog) -> str:
+    """Everything a package depends on: answers, every template and rule file, the engine version."""
+    digest = hashlib.sha256(f"assembler {__version__}\n{ans.sha256}\n".encode())
+    for name in ("catalog.yaml", "rules.yaml", "raci.yaml"):
+        digest.update(_file_sha(cat.root / name).encode())
+    for item in cat.deliverables:
+        digest.update(_file_sha(item.template).encode())
+    return digest.hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list[package.Document]:
+    """Every needed deliverable, rendered and normalised (deterministic bytes)."""
+    from . import render_docx, render_xlsx  # heavy libraries load only when rendering
+
+    docs = []
+    for item in cat.deliverables:
+        if plan.get(item.id).action == "not needed":
+            continue
+        ctx = context.build(ans.data, plan, cat, item)
+        renderer = render_xlsx.render if item.kind == "xlsx" else render_docx.render
+        blob = package.normalize(renderer(item.template, ctx), ctx["doc"]["title"], ans.data["phase"]["document_date"])
+        docs.append(package.Document(item.output, blob, hashlib.sha256(blob).hexdigest()))
+    return docs
+
+
+def manifest(
+    ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan, docs: list[package.Document]
+) -> dict[str, Any]:
+    by_name = {d.name: d for d in docs}
+    documents, not_needed = [], []
+    for item in cat.deliverables:
+        decision = plan.get(item.id)
+        reasons = [r.text for r in decision.reasons]
+        if item.output not in by_name:
+            not_needed.append({"id": item.id, "title": item.title, "file": item.output, "reasons": reasons})
+            continue
+        doc = by_name[item.output]
+        documents.append(
+            {
+                "id": item.id,
+                "title": item.title,
+                "file": doc.name,
+                "sha256": doc.sha256,
+                "bytes": len(doc.data),
+                "template": item.template.relative_to(cat.root).as_posix(),
+                "template_sha256": _file_sha(item.template),
+                "answers_sha256": ans.sha256,
+                "decision": decision.action,
+                "reasons": reasons,
+            }
+        )
+    return {
+        "generator": f"assembler {__version__}",
+        "package": package_name(ans.data),
+        "agency": ans.data["agency"]["name"],
+        "system": f"{ans.data['system']['name']} ({ans.data['system']['acronym']})",
+        "phase": ans.data["phase"]["kind"],
+        "answers": {"file": Path(ans.source).name, "sha256": ans.sha256, "values": flatten(ans.raw)},
+        "inputs_sha256": inputs_sha256(ans, cat),
+        "documents": documents,
+        "not_needed": not_needed,
+        "plans": [d.to_json() for d in plan.plans],
+    }
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"agency.name": "...", "people[0].name": "..."}``: answers as typed, one path per value."""
+    out: dict[str, Any] = {}
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            out.update(flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            out.update(flatten(inner, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = value
+    return out
+
+
+def changed_answers(previous: Mapping[str, Any] | None, ans: answers.Answers) -> list[str]:
+    """Answer paths whose typed value differs from the previous build's."""
+    if not previous:
+        return []
+    old = (previous.get("answers") or {}).get("values") or {}
+    new = flatten(ans.raw)
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+def compare(
+    cat: catalog.Catalog,
+    plan: rules.Plan,
+    docs: list[package.Document],
+    previous: Mapping[str, Any] | None,
+    changed: list[str],
+    force: bool = False,
+) -> tuple[Status, ...]:
+    old = {d.get("file"): d for d in (previous or {}).get("documents") or []}
+    by_name = {d.name: d for d in docs}
+    statuses = []
+    for item in cat.deliverables:
+        rule_reasons = tuple(r.text for r in plan.get(item.id).reasons)
+        doc, before = by_name.get(item.output), old.get(item.output)
+        if doc is None:
+            action = "remove" if before else "not needed"
+            statuses.append(Status(item.id, item.title, item.output, action, rule_reasons))
+        elif before is None:
+            statuses.append(Status(item.id, item.title, item.output, "generate", rule_reasons))
+        elif before.get("sha256") != doc.sha256:
+            why = []
+            if before.get("template_sha256") != _file_sha(item.template):
+                why.append("its template changed")
+            if changed:
+                shown = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
+                why.append(f"answers changed: {shown}")
+            statuses.append(
+                Status(item.id, item.title, item.output, "regenerate", tuple(why or ["its content changed"]))
+            )
+        else:
+            action = "regenerate" if force else "up to date"
+            statuses.append(Status(item.id, item.title, item.output, action, ("forced",) if force else ("no change",)))
+    return tuple(statuses)
+
+
+def preview(
+    path: str | Path,
+    out_root: str | Path,
+    templates: str | Path | None = None,
+    force: bool = False,
+) -> tuple[Result, list[package.Document], dict[str, Any]]:
+    """Everything ``build`` would do, in memory."""
+    ans, cat, plan = load(path, templates)
+    name = package_name(ans.data)
+    folder = Path(out_root) / name
+    previous = package.read_manifest(folder)
+    if (
+        previous
+        and not force
+        and previous.get("inputs_sha256") == inputs_sha256(ans, cat)
+        and _intact(folder, previous)
+    ):
+        statuses = tuple(
+            Status(d["id"], d["title"], d["file"], "up to date", ("no change",)) for d in previous["documents"]
+        )
+        statuses += tuple(
+            Status(d["id"], d["title"], d["file"], "not needed", tuple(d["reasons"])) for d in previous["not_needed"]
+        )
+        return Result(name, folder, ans, plan, statuses, written=False), [], previous
+    docs = render(ans, cat, plan)
+    statuses = compare(cat, plan, docs, previous, changed_answers(previous, ans), force)
+    return Result(name, folder, ans, plan, statuses, written=False), docs, manifest(ans, cat, plan, docs)
+
+
+def _intact(folder: Path, previous: Mapping[str, Any]) -> bool:
+    """The files the manifest lists are all there (a hand-deleted file forces a rebuild)."""
+    return all((folder / d.get("file", "")).is_file() for d in previous.get("documents") or [])
+
+
+def build(path: str | Path, out_root: str | Path, templates: str | Path | None = None, force: bool = False) -> Result:
+    result, docs, new_manifest = preview(path, out_root, templates, force)
+    if not docs or (not force and result.changed == 0 and package.read_manifest(result.folder) == new_manifest):
+        return result
+    unchanged = {s.file for s in result.statuses if s.action == "up to date"}
+    package.write(Path(out_root), result.slug, docs, new_manifest, unchanged)
+    return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, written=True)

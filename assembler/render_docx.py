@@ -1,0 +1,63 @@
+"""Fill a Word template (docxtpl syntax) with a context; the only module importing docxtpl.
+
+Rendering runs in the project's Jinja sandbox with autoescape on and undefined names as errors.
+Each distinct part (body, header, footer) is compiled once per process by that environment.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from . import sandbox
+from .errors import TemplateError
+
+_PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
+
+
+def render(template: Path, context: Mapping[str, Any]) -> bytes:
+    """The filled document as bytes (not yet normalised for determinism: see package)."""
+    _check_container(template)
+    try:
+        doc = DocxTemplate(str(template))
+        doc.render(dict(context), jinja_env=sandbox.template_env(), autoescape=True)
+        out = io.BytesIO()
+        doc.save(out)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(_describe(template, doc, exc)) from None
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"{template.name}: not a usable Word template ({exc})") from None
+    return out.getvalue()
+
+
+def _check_container(template: Path) -> None:
+    if not template.is_file():
+        raise TemplateError(f"{template}: template not found")
+    if not zipfile.is_zipfile(template):
+        raise TemplateError(f"{template.name}: not a .docx file (not a zip container)")
+    with zipfile.ZipFile(template) as zf:
+        names = set(zf.namelist())
+    if "word/document.xml" not in names:
+        raise TemplateError(f"{template.name}: not a Word document (no word/document.xml)")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise TemplateError(f"{template.name}: contains macros (vbaProject.bin); macro-enabled templates are refused")
+
+
+def _describe(template: Path, doc: Any, exc: jinja2.TemplateError) -> str:
+    part = getattr(getattr(doc, "current_rendering_part", None), "partname", "") or ""
+    kind = next((v for k, v in _PART_NAMES.items() if k in str(part)), "body")
+    near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
+    message = exc.message or str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        name = re.search(r"'([^']+)' is undefined", message)
+        if name:
+            message = f"unknown field '{name.group(1)}'"
+    where = f"{template.name}, {kind}"
+    return f"{where}: {message}" + (f" (near: {near[:160]})" if near else "")

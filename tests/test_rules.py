@@ -1,0 +1,125 @@
+"""The rules layer: each rule path, its decision and the answers cited in its reasons."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assembler import answers, catalog, rules
+from assembler.errors import CatalogError
+
+from conftest import ANSWERS, ROOT
+
+
+@pytest.fixture(scope="module")
+def cat() -> catalog.Catalog:
+    return catalog.load()
+
+
+def decide(name: str, cat: catalog.Catalog) -> rules.Plan:
+    return rules.decide(answers.load(ANSWERS / name).data, cat)
+
+
+def reasons(plan: rules.Plan, item: str) -> str:
+    return " | ".join(r.text for r in plan.get(item).reasons)
+
+
+def test_new_contractor_path(cat):
+    plan = decide("example.yaml", cat)
+    cm = plan.get("configuration_management")
+    assert cm.action == "update"
+    assert (
+        "the M&O contractor (Acme Operations Group, LLC) differs from the development contractor "
+        "(Beta Systems Integration, Inc.)"
+    ) in reasons(plan, "configuration_management")
+    cited = dict(f for r in cm.reasons for f in r.fields)
+    assert cited["contractor.mo.name"] == "Acme Operations Group, LLC"
+    assert cited["contractor.development.name"] == "Beta Systems Integration, Inc."
+    assert plan.get("qa_ivv").action == "update"
+    assert "22 months before the phase starts" in reasons(plan, "qa_ivv")
+    assert cm.owner == "Linh Tran" and str(cm.due) == "2027-03-31"
+    assert all(d.action == "generate" for d in plan.deliverables)
+
+
+def test_continuing_contractor_path(cat):
+    plan = decide("dmv-continuing-contractor.yaml", cat)
+    assert plan.get("configuration_management").action == "review"
+    assert "stays on for M&O" in reasons(plan, "configuration_management")
+    assert plan.get("risk_management").action == "update"
+    assert "from a development to an M&O mindset" in reasons(plan, "risk_management")
+    assert plan.get("qa_ivv").action == "not needed"
+    assert plan.get("qa_ivv").due is None
+    assert plan.get("continuity_plan").action == "not needed"
+    assert "processes are in place (owner: Wendell Brooks)" in reasons(plan, "continuity_plan")
+    assert plan.get("launch_agenda").action == "not needed"
+    missing = reasons(plan, "change_control")
+    assert "no handling method is given for: Optimization/Innovations, Urgent Requests, Technology Refreshes" in missing
+    assert "$3,600,000 authorized must be tracked" in reasons(plan, "contract_management")
+
+
+def test_federal_pmo_integration_path(cat):
+    plan = decide("federal-hr-migration.yaml", cat)
+    assert plan.get("change_control").action == "create"
+    assert "no Change Control Process and Board is on record" in reasons(plan, "change_control")
+    assert plan.get("qa_ivv").action == "update"
+    assert "QASP" in reasons(plan, "qa_ivv")
+    assert plan.get("governance").action == "update"
+    assert plan.get("continuity_plan").action == "generate"
+    assert "operations.business_continuity is absent" in reasons(plan, "continuity_plan")
+
+
+def test_every_plan_of_the_seed_is_decided(cat):
+    plan = decide("example.yaml", cat)
+    assert [d.id for d in plan.plans] == [
+        "qa_ivv",
+        "test_evaluation",
+        "implementation",
+        "configuration_management",
+        "change_control",
+        "risk_management",
+        "contract_management",
+        "communications",
+        "governance",
+    ]
+    for d in plan.decisions:
+        assert d.action in ("generate", "not needed", "create", "update", "review")
+        assert d.reasons and all(r.text for r in d.reasons)
+
+
+def test_months_between():
+    import datetime as dt
+
+    from assembler.sandbox import months_between
+
+    assert months_between(dt.date(2025, 2, 14), dt.date(2027, 1, 4)) == 22
+    assert months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
+    assert months_between(dt.date(2026, 1, 1), dt.date(2026, 2, 1)) == 1
+
+
+def _copy_templates(tmp_path: Path) -> Path:
+    root = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", root)
+    return root
+
+
+def test_rule_naming_an_unknown_answer_section_is_refused(tmp_path):
+    root = _copy_templates(tmp_path)
+    rules_file = root / "rules.yaml"
+    rules_file.write_text(rules_file.read_text().replace('when: "launch_meeting"', 'when: "launch_meetings"'))
+    with pytest.raises(CatalogError) as info:
+        catalog.load(root)
+    assert any("names 'launch_meetings', which is not an answer section" in line for line in info.value.lines())
+
+
+def test_unknown_decision_and_missing_template_are_refused(tmp_path):
+    root = _copy_templates(tmp_path)
+    rules_file = root / "rules.yaml"
+    rules_file.write_text(rules_file.read_text().replace("decision: review", "decision: reveiw", 1))
+    (root / "docx" / "charter.docx").unlink()
+    with pytest.raises(CatalogError) as info:
+        catalog.load(root)
+    text = "\n".join(info.value.lines())
+    assert "'reveiw' is not one of: create, update, review, not needed" in text
+    assert "docx/charter.docx: no such template" in text
