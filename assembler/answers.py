@@ -94,7 +94,8 @@ def _decode(blob: bytes, name: str) -> str:
 def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]]:
     lines: dict[PathKey, int] = {}
     try:
-        tree = _Builder(name, lines).build(YAML(typ="rt").parse(text))
+        # The "safe" parser: the round-trip one marks folded line breaks with \a inside values.
+        tree = _Builder(name, lines).build(YAML(typ="safe", pure=True).parse(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

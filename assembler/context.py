@@ -232,9 +232,18 @@ def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
         total, unit = funding.get("authorized_dollars") or 0, "dollars"
         allocated = sum(c.get("dollars") or 0 for c in cycles)
         text = f"${total:,} authorized for changes"
-    if funding.get("fiscal_year"):
-        text += f" (fiscal year {funding['fiscal_year']})"
-    return {"text": text, "total": total, "unit": unit, "allocated": allocated, "unallocated": total - allocated}
+    year = funding.get("fiscal_year")
+    if year:
+        text += f" ({year})" if year.upper().startswith("FY") else f" (fiscal year {year})"
+    return {
+        "text": text, "total": total, "unit": unit, "allocated": allocated, "unallocated": total - allocated,
+        "allocated_text": _amount(allocated, unit), "unallocated_text": _amount(total - allocated, unit),
+        "cycles": [{**c, "amount_text": _amount(c.get(unit) or 0, unit)} for c in cycles],
+    }
+
+
+def _amount(value: int, unit: str) -> str:
+    return f"${value:,}" if unit == "dollars" else f"{value:,} hours"
 
 
 def _agenda(data: Mapping[str, Any], plan: rules.Plan, by_role: Mapping[str, list[Any]]) -> list[dict[str, Any]]:

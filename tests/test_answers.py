@@ -131,3 +131,12 @@ def test_sha256_follows_typed_text(write_answers, example_text):
     two = answers.load(write_answers(example_text.replace("Maria Okafor", "Maria Okafor-Diaz"), "two.yaml"))
     assert one.sha256 != two.sha256
     assert one.sha256 == answers.load(write_answers(example_text, "three.yaml")).sha256
+
+
+def test_folded_and_literal_text_keeps_its_words(write_answers, example_text):
+    text = example_text.replace('  version: "1.0"', '  version: "1.0"\n  notes: |\n    line one\n    line two')
+    text = text.replace("  notes: |\n    line one\n    line two\n", "")
+    a = answers.load(write_answers(text))
+    assert a.data["phase"]["vision"].startswith("Keep CASCADE available, accurate and current with program policy for")
+    assert "\x07" not in a.data["system"]["description"]
+    assert "county, and deliver" in a.data["phase"]["vision"]

@@ -67,7 +67,7 @@ def test_federal_pmo_integration_path(cat):
     assert "QASP" in reasons(plan, "qa_ivv")
     assert plan.get("governance").action == "update"
     assert plan.get("continuity_plan").action == "generate"
-    assert "operations.business_continuity is absent" in reasons(plan, "continuity_plan")
+    assert "no business continuity process is recorded for this system" in reasons(plan, "continuity_plan")
 
 
 def test_every_plan_of_the_seed_is_decided(cat):
