@@ -213,8 +213,9 @@ def _print_statuses(result: Any) -> None:
 
     verb = "wrote" if result.written else "unchanged"
     table = Table(title=f"{result.folder} ({verb})", title_justify="left")
-    for col in ("Document", "Action", "Why"):
-        table.add_column(col, overflow="fold")
+    table.add_column("Document", no_wrap=True)
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Why", overflow="fold")
     for s in result.statuses:
         table.add_row(s.file, f"[{ACTION_STYLE.get(s.action, '')}]{s.action}[/]", "; ".join(s.reasons))
     _console().print(table)

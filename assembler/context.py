@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from . import rules
+from . import rules, schedule
 from .catalog import Catalog, Deliverable
 
 ROLE_LABELS = {
@@ -97,6 +97,7 @@ def build(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog, item: Del
         "processes": _processes(data.get("operations") or {}),
         "agenda": _agenda(data, plan, by_role) if data.get("launch_meeting") else [],
         "funding": _funding(data["contractor"]),
+        "schedule_rows": schedule.schedule_rows(data["schedule"]),
         "contractor_changed": rules.namespace(data, catalog)["contractor_changed"],
     }
 
@@ -236,8 +237,13 @@ def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
     if year:
         text += f" ({year})" if year.upper().startswith("FY") else f" (fiscal year {year})"
     return {
-        "text": text, "total": total, "unit": unit, "allocated": allocated, "unallocated": total - allocated,
-        "allocated_text": _amount(allocated, unit), "unallocated_text": _amount(total - allocated, unit),
+        "text": text,
+        "total": total,
+        "unit": unit,
+        "allocated": allocated,
+        "unallocated": total - allocated,
+        "allocated_text": _amount(allocated, unit),
+        "unallocated_text": _amount(total - allocated, unit),
         "cycles": [{**c, "amount_text": _amount(c.get(unit) or 0, unit)} for c in cycles],
     }
 

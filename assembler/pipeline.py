@@ -45,10 +45,10 @@ class Result:
 def load(path: str | Path, templates: str | Path | None = None) -> tuple[answers.Answers, catalog.Catalog, rules.Plan]:
     """Validated answers, the catalog and the rule decisions; InputError lists every problem."""
     ans = answers.load(path)
-    problems = [
-        Problem(ans.source, _line(ans, where), where, message)
-        for where, message in schedule.check(ans.data["schedule"])
-    ]
+    problems = []
+    for text in schedule.check(ans.data["schedule"]):
+        where, message = text.split(": ", 1)
+        problems.append(Problem(ans.source, _line(ans, where), where, message))
     if problems:
         raise InputError(f"{ans.source}: {len(problems)} problem(s)", problems)
     cat = catalog.load(templates)

@@ -55,9 +55,21 @@ def _describe(template: Path, doc: Any, exc: jinja2.TemplateError) -> str:
     kind = next((v for k, v in _PART_NAMES.items() if k in str(part)), "body")
     near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
     message = exc.message or str(exc)
-    if isinstance(exc, jinja2.UndefinedError):
-        name = re.search(r"'([^']+)' is undefined", message)
-        if name:
-            message = f"unknown field '{name.group(1)}'"
+    name = re.search(r"'([^']+)' is undefined", message) if isinstance(exc, jinja2.UndefinedError) else None
+    if name:
+        message = f"unknown field '{name.group(1)}'"
+        near = _paragraph_with(template, str(part), name.group(1)) or near
     where = f"{template.name}, {kind}"
     return f"{where}: {message}" + (f" (near: {near[:160]})" if near else "")
+
+
+def _paragraph_with(template: Path, part: str, word: str) -> str:
+    """The text of the first paragraph of a part that mentions ``word`` (to point at it)."""
+    with zipfile.ZipFile(template) as zf:
+        name = part.lstrip("/") if part.lstrip("/") in zf.namelist() else "word/document.xml"
+        xml = zf.read(name).decode("utf-8", "replace")
+    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S):
+        text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", paragraph))
+        if re.search(rf"\b{re.escape(word)}\b", text):
+            return text.strip()
+    return ""

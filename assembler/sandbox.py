@@ -92,6 +92,12 @@ def template_env() -> SandboxedEnvironment:
 
 
 @lru_cache(maxsize=1)
+def sheet_env() -> SandboxedEnvironment:
+    """For spreadsheet cells: plain text out (cells are not markup), undefined is an error."""
+    return _configure(_Sandbox(autoescape=False, undefined=StrictUndefined))
+
+
+@lru_cache(maxsize=1)
 def rule_env() -> SandboxedEnvironment:
     """For rule expressions and reasons: plain text out, absent optional answers read as empty."""
     return _configure(_Sandbox(autoescape=False, undefined=ChainableUndefined))

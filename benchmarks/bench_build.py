@@ -40,8 +40,14 @@ def main() -> None:
     print(f"assembler --help, fresh process:           {statistics.median(help_runs) * 1000:7.1f} ms (median of 5)")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        cold = timed(lambda: subprocess.run([sys.executable, "-m", "assembler", "build", str(EXAMPLE), "-o",
-                                             str(out / "cold")], capture_output=True, check=True), 1)
+        cold = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "assembler", "build", str(EXAMPLE), "-o", str(out / "cold")],
+                capture_output=True,
+                check=True,
+            ),
+            1,
+        )
         print(f"build example, fresh process (cold):       {cold[0] * 1000:7.1f} ms")
 
         def fresh_build() -> None:
@@ -59,7 +65,9 @@ def main() -> None:
         for name, fn in stages.items():
             print(f"  {name:40s} {statistics.median(timed(fn, 20)) * 1000:7.1f} ms")
         unchanged = timed(lambda: pipeline.build(EXAMPLE, out / "warm"), 20)
-        print(f"unchanged re-run (skipped), in-process:    {statistics.median(unchanged) * 1000:7.1f} ms (median of 20)")
+        print(
+            f"unchanged re-run (skipped), in-process:    {statistics.median(unchanged) * 1000:7.1f} ms (median of 20)"
+        )
         if "--profile" in sys.argv:
             prof = cProfile.Profile()
             prof.runcall(lambda: [fresh_build() for _ in range(10)])
