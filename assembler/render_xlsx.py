@@ -22,6 +22,7 @@ from typing import Any
 
 import jinja2
 from openpyxl import load_workbook
+from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import sandbox
@@ -161,7 +162,7 @@ class _Sheet:
         cell.value = value
 
     def fix_ranges(self, shift_at: list[int], shift: int) -> None:
-        """Stretch the autofilter and print area over the rows the loops added or removed."""
+        """Stretch the autofilter, print area and conditional formats over the rows loops added."""
         if not shift_at:
             return
         ws = self.ws
@@ -169,6 +170,12 @@ class _Sheet:
             ws.auto_filter.ref = _stretch(ws.auto_filter.ref, shift)
         if ws.print_area:
             ws.print_area = [_stretch(a.split("!")[-1].replace("$", ""), shift) for a in ws.print_area.split(",")]
+        if ws.conditional_formatting:
+            rules = [(str(cf.sqref), cf.rules) for cf in ws.conditional_formatting]
+            ws.conditional_formatting = ConditionalFormattingList()
+            for ref, cf_rules in rules:
+                for rule in cf_rules:
+                    ws.conditional_formatting.add(" ".join(_stretch(r, shift) for r in ref.split()), rule)
 
     def render_header_footer(self) -> None:
         for hf in (self.ws.oddHeader, self.ws.oddFooter, self.ws.evenHeader, self.ws.evenFooter):

@@ -181,7 +181,9 @@ def test_master_schedule_values_and_formulas(packages, tmp_path):
     knowledge = cells["Knowledge transfer from Beta to Acme"]
     row = [c.value for c in ws[knowledge.row]]
     assert dt.datetime(2027, 1, 11) in row and dt.datetime(2027, 3, 26) in row
-    assert ws.freeze_panes is not None and ws.auto_filter.ref
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:H17"
+    assert [str(cf.sqref) for cf in ws.conditional_formatting] == ["A6:H17"]  # summary/milestone styles span all rows
+    assert ws.print_title_rows == "$5:$5" and ws.page_setup.orientation == "landscape"
     assert any(isinstance(v, str) and v.startswith("=") for r in ws.iter_rows(values_only=True) for v in r)
     # LibreOffice computes the formulas: summary rows roll up their children.
     csv_files = soffice_convert(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -94,6 +95,10 @@ def main() -> None:
             ("Milestone", 10, "{{ t.milestone }}", None),
         ],
     )
+    # Summary tasks (no indent) bold on a light fill, milestones italic; the range follows the rows.
+    summary = FormulaRule(formula=['LEFT($B6,1)<>" "'], font=Font(bold=True), fill=PatternFill(bgColor="DCE6F1"))
+    ws.conditional_formatting.add("A6:H6", summary)
+    ws.conditional_formatting.add("A6:H6", FormulaRule(formula=['$H6="Yes"'], font=Font(italic=True)))
 
     risks = wb.create_sheet("Risks")
     title_block(risks, "M&O Risk Register", 8)
