@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,24 @@ from .errors import TemplateError
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
 
 
+class _Template(DocxTemplate):  # type: ignore[misc]
+    """docxtpl with its XML clean-up done once per distinct part, not once per document."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+
+@lru_cache(maxsize=128)
+def _patched(src_xml: str) -> str:
+    # docxtpl's patch_xml is a pure function of the XML text (it reads no instance state).
+    return str(DocxTemplate.patch_xml(None, src_xml))
+
+
 def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled document as bytes (not yet normalised for determinism: see package)."""
     _check_container(template)
     try:
-        doc = DocxTemplate(str(template))
+        doc = _Template(str(template))
         doc.render(dict(context), jinja_env=sandbox.template_env(), autoescape=True)
         out = io.BytesIO()
         doc.save(out)

@@ -35,6 +35,15 @@ class _Sandbox(SandboxedEnvironment):
             template = self._compiled[source] = super().from_string(source)
         return template
 
+    def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
+        key = f"{int(undefined_to_none)}\0{source}"
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            if len(self._compiled) >= 256:
+                self._compiled.pop(next(iter(self._compiled)))
+            compiled = self._compiled[key] = super().compile_expression(source, undefined_to_none)
+        return compiled
+
     def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if __obj is range and args and max(int(a) for a in args) > MAX_RANGE:
             raise OverflowError(f"range() above {MAX_RANGE} is not allowed in templates")
