@@ -23,7 +23,7 @@ from .errors import TemplateError
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
 
 
-class _Template(DocxTemplate):  # type: ignore[misc]
+class _Template(DocxTemplate):
     """docxtpl with its XML clean-up done once per distinct part, not once per document."""
 
     def patch_xml(self, src_xml: str) -> str:
