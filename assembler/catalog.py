@@ -17,6 +17,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from . import answers, sandbox
 from .errors import CatalogError, InputError, Problem
+from .fields import template_paths as fields_of_text
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DELIVERABLE_DECISIONS = ("generate", "not needed")
@@ -31,6 +32,7 @@ class Case:
     decision: str
     because: str
     fields: tuple[str, ...]  # the answer paths the condition reads, cited in reasons
+    reads: tuple[str, ...]  # every path the condition and the reason text read
     test: Callable[..., Any] = field(repr=False, compare=False)
     reason: Any = field(repr=False, compare=False)  # compiled `because` template
 
@@ -178,7 +180,7 @@ class _Checker:
             reason = self.env.from_string(because)
         except TemplateSyntaxError as exc:
             self.problems.append(Problem(where, None, "when", f"{when!r}: {exc.message}"))
-            return Case(when, str(decision), because, (), lambda **_: False, None)
+            return Case(when, str(decision), because, (), (), lambda **_: False, None)
         paths = referenced_paths(tree)
         known = set(answers.schema()) | RULE_NAMES
         for p in sorted(paths):
@@ -187,4 +189,5 @@ class _Checker:
                     Problem(where, None, "when", f"{when!r} names {p.split('.')[0]!r}, which is not an answer section")
                 )
         fields = tuple(sorted(p for p in paths if p.split(".")[0] not in {"title", "months_between", "plan_count"}))
-        return Case(when, str(decision), because, fields, test, reason)
+        reads = tuple(sorted(paths | fields_of_text([because])))
+        return Case(when, str(decision), because, fields, reads, test, reason)

@@ -64,6 +64,28 @@ PROCESSES = (
     ("equipment_maintenance", "Equipment maintenance processes and schedule"),
 )
 LEVEL_SCORE = {"High": 3, "Medium": 2, "Low": 1}
+RULES = "*rules"  # stands for every answer a rule reads (rules.inputs)
+# The answers each derived name is computed from: how a document's inputs are traced (fields.py).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "doc": ("phase.version", "phase.document_date"),
+    "titles": ("phase.kind",),
+    "roles": ("people",),
+    "person": ("people",),
+    "role_label": (),
+    "party_label": (),
+    "raci": ("people", "phase.kind"),
+    "role_tables": ("role_needs", "people"),
+    "change_methods": ("change_types",),
+    "plan_register": (RULES,),
+    "deliverables": (RULES,),
+    "risk_rows": ("risks",),
+    "staffing_totals": ("staffing.positions",),
+    "processes": ("operations",),
+    "agenda": ("launch_meeting", "people", "contractor.block_cycles", "phase.kind", RULES),
+    "funding": ("contractor.funding", "contractor.block_cycles"),
+    "schedule_rows": ("schedule",),
+    "contractor_changed": ("contractor.development.name", "contractor.mo.name"),
+}
 
 
 def build(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog, item: Deliverable) -> dict[str, Any]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__, answers, catalog, context, package, rules, schedule
+from . import __version__, answers, catalog, context, fields, package, rules, schedule
 from .errors import InputError, Problem
 
 
@@ -84,6 +85,24 @@ def _file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def document_inputs(cat: catalog.Catalog, item: catalog.Deliverable) -> tuple[str, ...]:
+    """The answer paths a deliverable's template reads (directly, through derived values or rules)."""
+    stat = item.template.stat()
+    return _inputs(item.template, item.kind, stat.st_mtime_ns, stat.st_size, rules.inputs(cat))
+
+
+@lru_cache(maxsize=64)
+def _inputs(template: Path, kind: str, _mtime: int, _size: int, rule_inputs: tuple[str, ...]) -> tuple[str, ...]:
+    from . import render_docx, render_xlsx
+
+    sources = (render_xlsx.sources if kind == "xlsx" else render_docx.sources)(template)
+    derived = {
+        name: tuple(q for p in paths for q in (rule_inputs if p == context.RULES else (p,)))
+        for name, paths in context.DERIVED_FROM.items()
+    }
+    return fields.inputs(fields.template_paths(sources), answers.schema(), derived)
+
+
 def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list[package.Document]:
     """Every needed deliverable, rendered and normalised (deterministic bytes)."""
     from . import render_docx, render_xlsx  # heavy libraries load only when rendering
@@ -103,6 +122,7 @@ def manifest(
     ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan, docs: list[package.Document]
 ) -> dict[str, Any]:
     by_name = {d.name: d for d in docs}
+    flat = flatten(ans.raw)
     documents, not_needed = [], []
     for item in cat.deliverables:
         decision = plan.get(item.id)
@@ -111,6 +131,8 @@ def manifest(
             not_needed.append({"id": item.id, "title": item.title, "file": item.output, "reasons": reasons})
             continue
         doc = by_name[item.output]
+        used = document_inputs(cat, item)
+        used_values = fields.values(flat, used)
         documents.append(
             {
                 "id": item.id,
@@ -120,7 +142,8 @@ def manifest(
                 "bytes": len(doc.data),
                 "template": item.template.relative_to(cat.root).as_posix(),
                 "template_sha256": _file_sha(item.template),
-                "answers_sha256": ans.sha256,
+                "answers_sha256": hashlib.sha256(answers.canonical_json(used_values).encode()).hexdigest(),
+                "inputs": list(used),
                 "decision": decision.action,
                 "reasons": reasons,
             }
@@ -131,7 +154,7 @@ def manifest(
         "agency": ans.data["agency"]["name"],
         "system": f"{ans.data['system']['name']} ({ans.data['system']['acronym']})",
         "phase": ans.data["phase"]["kind"],
-        "answers": {"file": Path(ans.source).name, "sha256": ans.sha256, "values": flatten(ans.raw)},
+        "answers": {"file": Path(ans.source).name, "sha256": ans.sha256, "values": flat},
         "inputs_sha256": inputs_sha256(ans, cat),
         "documents": documents,
         "not_needed": not_needed,
@@ -185,9 +208,10 @@ def compare(
             why = []
             if before.get("template_sha256") != _file_sha(item.template):
                 why.append("its template changed")
-            if changed:
-                shown = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
-                why.append(f"answers changed: {shown}")
+            mine = [c for c in changed if fields.uses(c, document_inputs(cat, item))]
+            if mine:
+                shown = ", ".join(mine[:6]) + (f" and {len(mine) - 6} more" if len(mine) > 6 else "")
+                why.append(f"{shown} changed")
             statuses.append(
                 Status(item.id, item.title, item.output, "regenerate", tuple(why or ["its content changed"]))
             )

@@ -51,6 +51,14 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     return out.getvalue()
 
 
+def sources(template: Path) -> list[str]:
+    """The template text of every part (body, headers, footers) as the renderer sees it."""
+    _check_container(template)
+    with zipfile.ZipFile(template) as zf:
+        parts = [n for n in zf.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+        return [_patched(zf.read(n).decode("utf-8")) for n in sorted(parts)]
+
+
 def _check_container(template: Path) -> None:
     if not template.is_file():
         raise TemplateError(f"{template}: template not found")

@@ -73,6 +73,25 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     return out.getvalue()
 
 
+def sources(template: Path) -> list[str]:
+    """Each row's cell templates as one Jinja source (loops included), plus headers/footers."""
+    wb = load_workbook(template)
+    out = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            texts = [c.value for c in row if isinstance(c.value, str) and not c.value.startswith("=")]
+            if not texts:
+                continue
+            loop = _LOOP.match(texts[0])
+            if loop:
+                body = " ".join([texts[0][loop.end() :], *texts[1:]])
+                out.append(f"{{% for {loop.group(1)} in {loop.group(2)} %}}{body}{{% endfor %}}")
+            else:
+                out.append(" ".join(texts))
+        out += [p.text for hf in (ws.oddHeader, ws.oddFooter) for p in (hf.left, hf.center, hf.right) if p.text]
+    return out
+
+
 class _Sheet:
     def __init__(self, template: str, ws: Worksheet, context: dict[str, Any]) -> None:
         self.template, self.ws, self.context = template, ws, context

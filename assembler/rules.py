@@ -94,6 +94,16 @@ def namespace(data: Mapping[str, Any], catalog: cat.Catalog) -> dict[str, Any]:
     }
 
 
+def inputs(catalog: cat.Catalog) -> tuple[str, ...]:
+    """Every answer path some rule reads: what a decision (and the register) depends on."""
+    cases = [c for d in catalog.deliverables for c in (*d.cases, d.otherwise) if c]
+    cases += [c for p in catalog.plans for c in (*p.cases, p.otherwise) if c] + list(catalog.common)
+    paths = {q for c in cases for p in c.reads for q in DERIVED_FROM.get(p, (p,))}
+    paths = {p for p in paths if p.split(".")[0] not in ("title", "months_between", "plan_count")}
+    paths = {"existing_plans" if p == "plan" or p.startswith("plan.") else p for p in paths}
+    return ("existing_plans", "phase.exit", *sorted(paths - {"existing_plans", "phase.exit"}))
+
+
 def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
     ns = namespace(data, catalog)
     decisions = [_decide("deliverable", d.id, d.title, d.cases, d.otherwise, ns, {}) for d in catalog.deliverables]

@@ -1,0 +1,89 @@
+"""Which answers a template uses, found by reading its expressions (never by running them).
+
+A template's inputs are dotted answer paths (``system.name``, ``people``). Loop variables are
+traced to what they loop over (``{% for p in people %}{{ p.name }}`` reads ``people.name``) and
+derived context names to the answers they are computed from (``context.DERIVED_FROM``). The
+package records each document's inputs and a hash of their values, so a changed answer can be
+traced to exactly the documents it changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+
+from . import sandbox
+
+_INDEX = re.compile(r"\[\d+\]")
+_METHODS = {"get", "items", "keys", "values"}
+
+
+def _path(node: nodes.Node, aliases: Mapping[str, str]) -> str | None:
+    parts: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) or (isinstance(node, nodes.Filter) and node.node is not None):
+            # person[name].title, items | first: the path of what is indexed or filtered
+            node = node.node  # type: ignore[assignment]
+        elif isinstance(node, nodes.Name):
+            root = aliases.get(node.name, node.name)
+            while parts and parts[0] in _METHODS:  # x.get('a'), x.items(): x itself is read
+                parts.pop(0)
+            return ".".join([root, *reversed(parts)])
+        else:
+            return None
+
+
+def template_paths(sources: Iterable[str]) -> set[str]:
+    """Every dotted path the sources read, loop variables resolved to what they iterate."""
+    env = sandbox.template_env()
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = env.parse(source)
+        except TemplateSyntaxError:
+            continue  # reported by the renderer and by template checks, with its location
+        aliases: dict[str, str] = {}
+        for loop in tree.find_all(nodes.For):
+            target, origin = loop.target, _path(loop.iter, aliases)
+            if isinstance(target, nodes.Name) and origin:
+                aliases[target.name] = origin
+        local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")} - set(aliases)
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            path = _path(node, aliases)
+            if path and path.split(".")[0] not in local and not (isinstance(node, nodes.Name) and node.ctx != "load"):
+                found.add(path)
+    return {p for p in found if not any(q.startswith(p + ".") for q in found)}
+
+
+def inputs(paths: Iterable[str], sections: Iterable[str], derived: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
+    """The answer paths behind template paths: derived names expanded, other names dropped."""
+    known = set(sections)
+    out: set[str] = set()
+    for path in paths:
+        root = path.split(".")[0]
+        if root in derived:
+            out.update(derived[root])
+        elif root in known:
+            out.add(path)
+    return tuple(sorted(p for p in out if not any(p.startswith(q + ".") for q in out if q != p)))
+
+
+def uses(changed: str, used: Iterable[str]) -> bool:
+    """Whether a changed answer (``people[3].name``) falls under a used path (``people``)."""
+    plain = _INDEX.sub("", changed)
+    return any(plain == u or plain.startswith(u + ".") or u.startswith(plain + ".") for u in used)
+
+
+def values(flat: Mapping[str, Any], used: Iterable[str]) -> dict[str, Any]:
+    """The typed answers a document used: the part of the answers its hash covers."""
+    used = tuple(used)
+    return {k: v for k, v in sorted(flat.items()) if uses(k, used)}
