@@ -27,6 +27,20 @@ TEMPLATES_OPT = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="A templates folder (docx/, xlsx/, catalog.yaml) to use instead of ours.",
 )
+
+
+def _out_option(help_text: str) -> Any:
+    return click.option(
+        "-o",
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("outputs"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 ACTION_STYLE = {
     "generate": "green",
     "regenerate": "yellow",
@@ -53,25 +67,18 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("answer_files", nargs=-1, required=True, type=ANSWERS)
-@click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outputs"),
-    show_default=True,
-    help="Output root; each package goes to OUT/<agency-system>/.",
-)
+@_out_option("Output root; each package goes to OUT/<agency-system>/.")
 @TEMPLATES_OPT
 @click.option("--force", is_flag=True, help="Rewrite every document even when unchanged.")
-def build(answer_files: tuple[Path, ...], out: Path, templates: Path | None, force: bool) -> None:
+@click.option("--redline", is_flag=True, help="Beside each regenerated .docx, write a tracked-changes copy.")
+def build(answer_files: tuple[Path, ...], out: Path, templates: Path | None, force: bool, redline: bool) -> None:
     """Build the deliverable package of each answer file."""
     from . import pipeline
 
     failed: list[AssemblerError] = []
     for path in answer_files:
         try:
-            result = pipeline.build(path, out, templates, force)
+            result = pipeline.build(path, out, templates, force, redline)
         except AssemblerError as exc:
             _report(exc)
             failed.append(exc)
@@ -83,15 +90,7 @@ def build(answer_files: tuple[Path, ...], out: Path, templates: Path | None, for
 
 @cli.command()
 @click.argument("answer_file", type=ANSWERS)
-@click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outputs"),
-    show_default=True,
-    help="Output root holding the previous package to compare with.",
-)
+@_out_option("Output root holding the previous package to compare with.")
 @TEMPLATES_OPT
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) -> None:
@@ -218,6 +217,8 @@ def _print_statuses(result: Any) -> None:
     table.add_column("Why", overflow="fold")
     for s in result.statuses:
         table.add_row(s.file, f"[{ACTION_STYLE.get(s.action, '')}]{s.action}[/]", "; ".join(s.reasons))
+    for name in result.redlines:
+        table.add_row(name, "[yellow]tracked changes[/]", "what changed since the previous package")
     _console().print(table)
 
 

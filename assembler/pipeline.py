@@ -37,6 +37,7 @@ class Result:
     plan: rules.Plan
     statuses: tuple[Status, ...]
     written: bool
+    redlines: tuple[str, ...] = ()
 
     @property
     def changed(self) -> int:
@@ -250,15 +251,48 @@ def preview(
     return Result(name, folder, ans, plan, statuses, written=False), docs, manifest(ans, cat, plan, docs)
 
 
+def _with_redlines(
+    result: Result, docs: list[package.Document], new_manifest: dict[str, Any]
+) -> tuple[list[package.Document], dict[str, Any]]:
+    from . import redline
+
+    when = result.answers.data["phase"]["document_date"]
+    by_name = {d.name: d for d in docs}
+    extra, listed = [], []
+    for status in result.statuses:
+        old = result.folder / status.file
+        if status.action != "regenerate" or not status.file.endswith(".docx") or not old.is_file():
+            continue
+        blob = package.normalize(
+            redline.tracked_changes(old.read_bytes(), by_name[status.file].data, when),
+            f"{status.title} (changes)",
+            when,
+        )
+        name = status.file.removesuffix(".docx") + ".redline.docx"
+        extra.append(package.Document(name, blob, hashlib.sha256(blob).hexdigest()))
+        listed.append({"file": name, "of": status.file, "sha256": extra[-1].sha256, "reasons": list(status.reasons)})
+    return docs + extra, {**new_manifest, "redlines": listed}
+
+
 def _intact(folder: Path, previous: Mapping[str, Any]) -> bool:
     """The files the manifest lists are all there (a hand-deleted file forces a rebuild)."""
     return all((folder / d.get("file", "")).is_file() for d in previous.get("documents") or [])
 
 
-def build(path: str | Path, out_root: str | Path, templates: str | Path | None = None, force: bool = False) -> Result:
+def build(
+    path: str | Path,
+    out_root: str | Path,
+    templates: str | Path | None = None,
+    force: bool = False,
+    redline: bool = False,
+) -> Result:
+    """Write the package; with ``redline``, add a tracked-changes copy of each regenerated .docx."""
     result, docs, new_manifest = preview(path, out_root, templates, force)
     if not docs or (not force and result.changed == 0 and package.read_manifest(result.folder) == new_manifest):
         return result
+    if redline:
+        docs, new_manifest = _with_redlines(result, docs, new_manifest)
     unchanged = {s.file for s in result.statuses if s.action == "up to date"}
     package.write(Path(out_root), result.slug, docs, new_manifest, unchanged)
-    return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, written=True)
+    redlines = tuple(r["file"] for r in new_manifest.get("redlines", []))
+    return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines)

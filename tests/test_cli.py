@@ -226,3 +226,30 @@ def test_output_never_leaves_out(tmp_path):
     assert run("build", str(evil), "-o", str(out)).returncode == 0
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["etc-tmp-x"]
     assert package.slug("../../etc", "/tmp/x") == "etc-tmp-x"
+
+
+def test_redline_writes_tracked_changes_beside_regenerated_documents(tmp_path):
+    import re
+    import zipfile
+
+    from conftest import soffice_convert
+
+    out = tmp_path / "out"
+    assert run("build", str(EXAMPLE), "-o", str(out)).returncode == 0
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(EXAMPLE.read_text().replace("Conference Room 3B", "Conference Room 4A"))
+    proc = run("build", str(changed), "-o", str(out), "--redline")
+    assert proc.returncode == 0, proc.stderr
+    folder = out / PACKAGE
+    red = folder / "05-Launch-Meeting-Agenda.redline.docx"
+    assert red.is_file() and "tracked changes" in proc.stdout
+    assert not (folder / "01-Charter.redline.docx").exists()  # unchanged documents get none
+    xml = zipfile.ZipFile(red).read("word/document.xml").decode()
+    inserted = "".join(re.findall(r"<w:ins\b.*?</w:ins>", xml, re.S))
+    deleted = "".join(re.findall(r"<w:del\b.*?</w:del>", xml, re.S))
+    assert "4A" in inserted and "3B" in deleted
+    assert 'w:date="2027-01-08T00:00:00Z"' in xml
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["redlines"][0]["of"] == "05-Launch-Meeting-Agenda.docx"
+    (pdf,) = soffice_convert(red, "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 1000
