@@ -23,6 +23,7 @@ from typing import Any
 import cerberus
 from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
 
@@ -31,6 +32,9 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 
 PathKey = tuple[str | int, ...]
+# Characters XML 1.0 cannot carry (tab, line feed and carriage return are fine).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]
         line = mark.line + 1 if mark is not None else None
         what = (exc.problem or exc.context or "not valid YAML").strip()
         raise InputError("not valid YAML", [Problem(name, line, "", f"not valid YAML: {what}")]) from None
+    except ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        what = f"character U+{exc.character:04X} is not allowed (a control character); remove it"
+        raise InputError("not valid YAML", [Problem(name, line, "", what)]) from None
     except YAMLError as exc:
         raise InputError("not valid YAML", [Problem(name, None, "", f"not valid YAML: {exc}")]) from None
     except RecursionError:
@@ -147,8 +155,19 @@ class _Builder:
             raise self._refuse(event, path, f"tags ({tag}) are not allowed; remove the tag")
         self.lines[path] = event.start_mark.line + 1
         if isinstance(event, events.ScalarEvent):
+            value = event.value
+            if _SURROGATE.search(value):  # JSON-style "\ud83d\ude00" escapes: pair them up
+                value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+            bad = _FORBIDDEN.search(value)
+            if bad:  # reachable through "\a"-style escapes; Word and Excel files cannot hold them
+                raise self._refuse(
+                    event,
+                    path,
+                    f"contains U+{ord(bad.group()):04X}, a control character or "
+                    "unpaired surrogate that documents cannot hold; remove it",
+                )
             # An empty plain scalar is "no answer"; anything else is the text as typed.
-            return None if event.value == "" and event.style is None else event.value
+            return None if value == "" and event.style is None else value
         if isinstance(event, events.SequenceStartEvent):
             items: list[Any] = []
             for item in stream:

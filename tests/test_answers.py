@@ -140,3 +140,17 @@ def test_folded_and_literal_text_keeps_its_words(write_answers, example_text):
     assert a.data["phase"]["vision"].startswith("Keep CASCADE available, accurate and current with program policy for")
     assert "\x07" not in a.data["system"]["description"]
     assert "county, and deliver" in a.data["phase"]["vision"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("agency:\n  name: b\x01c\n", ":2: character U+0001 is not allowed (a control character); remove it"),
+        ('agency:\n  name: "x\\ay"\n', ":2: agency.name: contains U+0007, a control character"),
+        ('agency:\n  name: "\\ud800"\n', ":2: agency.name: contains U+D800, a control character or unpaired surrogate"),
+    ],
+)
+def test_control_characters_are_refused_with_their_line(write_answers, text, expected):
+    path = write_answers(text)
+    (line,) = problems(path)
+    assert expected in line and line.startswith(str(path))

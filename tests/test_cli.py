@@ -253,3 +253,23 @@ def test_redline_writes_tracked_changes_beside_regenerated_documents(tmp_path):
     assert manifest["redlines"][0]["of"] == "05-Launch-Meeting-Agenda.docx"
     (pdf,) = soffice_convert(red, "pdf", tmp_path / "pdf")
     assert pdf.stat().st_size > 1000
+
+
+def test_tricky_text_survives_verbatim_into_word(tmp_path):
+    import zipfile
+
+    from docx import Document
+
+    tpl = tmp_path / "tpl.docx"
+    doc = Document()
+    doc.add_paragraph("V: {{ v }}|")
+    doc.save(tpl)
+    value = "  two leading\nsecond line & <b>bold?</b> {{ x }} {% if %} \"q\" 'a' 😀 שלום =1+1 @x"
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"v": value}))  # JSON escapes the emoji as a surrogate pair
+    out = tmp_path / "out.docx"
+    proc = run("render", str(tpl), str(data), "-o", str(out), "--raw")
+    assert proc.returncode == 0, proc.stderr
+    assert Document(out).paragraphs[0].text == f"V: {value}|"
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "<w:br/>" in xml and 'xml:space="preserve">V:   two leading' in xml
