@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 
-from . import sandbox
+from . import container, sandbox
 from .errors import TemplateError
 
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
@@ -60,16 +60,7 @@ def sources(template: Path) -> list[str]:
 
 
 def _check_container(template: Path) -> None:
-    if not template.is_file():
-        raise TemplateError(f"{template}: template not found")
-    if not zipfile.is_zipfile(template):
-        raise TemplateError(f"{template.name}: not a .docx file (not a zip container)")
-    with zipfile.ZipFile(template) as zf:
-        names = set(zf.namelist())
-    if "word/document.xml" not in names:
-        raise TemplateError(f"{template.name}: not a Word document (no word/document.xml)")
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise TemplateError(f"{template.name}: contains macros (vbaProject.bin); macro-enabled templates are refused")
+    container.check(template, "docx")
 
 
 def _describe(template: Path, doc: Any, exc: jinja2.TemplateError) -> str:

@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import sandbox
+from . import container, sandbox
 from .errors import TemplateError
 
 EXCEL_CELL_LIMIT = 32_767
@@ -57,8 +57,7 @@ def formula(text: str, **rows: Any) -> Formula:
 
 def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled workbook as bytes (normalised for determinism by package)."""
-    if not template.is_file():
-        raise TemplateError(f"{template}: template not found")
+    container.check(template, "xlsx")
     try:
         wb = load_workbook(template)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

@@ -98,5 +98,5 @@ def test_sandbox_blocks_python_internals(tmp_path):
 def test_not_a_workbook(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_text("hello")
-    with pytest.raises(TemplateError, match=r"bad\.xlsx: not a usable Excel template"):
+    with pytest.raises(TemplateError, match=r"bad\.xlsx: not a \.xlsx file \(not a zip container\)"):
         render_xlsx.render(bad, {})

@@ -1,0 +1,61 @@
+"""Checks on an Office file before any library parses it: templates come from third parties.
+
+Refuses what is not a zip, zip bombs (too many members, too large when inflated, or an
+inflation ratio no real document has), XML with a DOCTYPE (the door to external entities and
+entity expansion), and macro-enabled files. Limits are module constants (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from .errors import TemplateError
+
+MAX_MEMBERS = 2_000
+MAX_INFLATED = 200 * 1024 * 1024  # bytes, all members together
+MAX_RATIO = 200  # inflated/compressed for one member; real Office XML stays well under 100
+MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+
+
+def check(path: Path, kind: str) -> None:
+    """Raise TemplateError naming the file when it is not a safe .docx/.xlsx of ``kind``."""
+    name = path.name
+    if not path.is_file():
+        raise TemplateError(f"{path}: template not found")
+    if path.suffix.lower() in (".docm", ".xlsm", ".dotm", ".xltm"):
+        raise TemplateError(f"{name}: macro-enabled files are refused; save it as .{kind}")
+    if not zipfile.is_zipfile(path):
+        raise TemplateError(f"{name}: not a .{kind} file (not a zip container)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise TemplateError(f"{name}: {len(infos)} parts; more than {MAX_MEMBERS} is not a real document")
+            if sum(i.file_size for i in infos) > MAX_INFLATED:
+                raise TemplateError(f"{name}: inflates beyond {MAX_INFLATED // 1024 // 1024} MB; refused as a zip bomb")
+            for info in infos:
+                if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
+                    raise TemplateError(
+                        f"{name}: part {info.filename} inflates {info.file_size // info.compress_size}"
+                        " times; refused as a zip bomb"
+                    )
+            names = {i.filename for i in infos}
+            if MAIN_PART[kind] not in names:
+                raise TemplateError(
+                    f"{name}: not a {'Word' if kind == 'docx' else 'Excel'} file (no {MAIN_PART[kind]})"
+                )
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                raise TemplateError(f"{name}: contains macros (vbaProject.bin); macro-enabled templates are refused")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with zf.open(info) as fh:
+                        if _DOCTYPE.search(fh.read(4096)):
+                            raise TemplateError(
+                                f"{name}: part {info.filename} declares a DOCTYPE or entities; "
+                                "refused (external entities are a way to read files)"
+                            )
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TemplateError(f"{name}: damaged zip container ({exc})") from None
