@@ -45,7 +45,7 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
         out = io.BytesIO()
         doc.save(out)
     except jinja2.TemplateError as exc:
-        raise TemplateError(_describe(template, doc, exc)) from None
+        raise TemplateError(_describe(template, doc, exc, context)) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{template.name}: not a usable Word template ({exc})") from None
     return out.getvalue()
@@ -63,15 +63,15 @@ def _check_container(template: Path) -> None:
     container.check(template, "docx")
 
 
-def _describe(template: Path, doc: Any, exc: jinja2.TemplateError) -> str:
+def _describe(template: Path, doc: Any, exc: jinja2.TemplateError, context: Mapping[str, Any]) -> str:
     part = getattr(getattr(doc, "current_rendering_part", None), "partname", "") or ""
     kind = next((v for k, v in _PART_NAMES.items() if k in str(part)), "body")
     near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
     message = exc.message or str(exc)
-    name = re.search(r"'([^']+)' is undefined", message) if isinstance(exc, jinja2.UndefinedError) else None
-    if name:
-        message = f"unknown field '{name.group(1)}'"
-        near = _paragraph_with(template, str(part), name.group(1)) or near
+    unknown = sandbox.unknown_field(message, context) if isinstance(exc, jinja2.UndefinedError) else None
+    if unknown:
+        message = unknown
+        near = _paragraph_with(template, str(part), unknown.split("'")[1]) or near
     where = f"{template.name}, {kind}"
     return f"{where}: {message}" + (f" (near: {near[:160]})" if near else "")
 

@@ -150,14 +150,14 @@ class _Sheet:
         try:
             return self.env.from_string(raw).render({**self.context, "span": self.spans, **extra, "row": row})
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
-            raise TemplateError(f"{self.where(where)}: {_reason(exc)}") from None
+            raise TemplateError(f"{self.where(where)}: {_reason(exc, self.context)}") from None
 
     def evaluate(self, expr: str, extra: dict[str, Any], where: str) -> Any:
         try:
             compiled = self.env.compile_expression(expr.strip(), undefined_to_none=False)
             value = compiled(**{**self.context, "span": self.spans, **extra})
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
-            raise TemplateError(f"{self.where(where)}: {_reason(exc)}") from None
+            raise TemplateError(f"{self.where(where)}: {_reason(exc, self.context)}") from None
         if isinstance(value, jinja2.Undefined):
             value._fail_with_undefined_error()
         return value
@@ -210,7 +210,6 @@ def _stretch(ref: str, shift: int) -> str:
     return f"{c1}{r1}:{c2}{max(int(r2) + shift, int(r1))}"
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception, context: Mapping[str, Any]) -> str:
     message = getattr(exc, "message", None) or str(exc)
-    name = re.search(r"'([^']+)' is undefined", message)
-    return f"unknown field '{name.group(1)}'" if name else message
+    return sandbox.unknown_field(message, context) or message

@@ -8,7 +8,9 @@ optional section reads as "no", but their names are checked against the schema w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import difflib
+import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -48,6 +50,25 @@ class _Sandbox(SandboxedEnvironment):
         if __obj is range and args and max(int(a) for a in args) > MAX_RANGE:
             raise OverflowError(f"range() above {MAX_RANGE} is not allowed in templates")
         return super().call(__context, __obj, *args, **kwargs)
+
+
+def unknown_field(message: str, context: Mapping[str, Any]) -> str | None:
+    """``unknown field 'nmae'; did you mean 'name'?`` for Jinja's undefined-name messages."""
+    found = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", message)
+    if not found:
+        return None
+    name = found.group(1) or found.group(2)
+    names: set[str] = set()
+    stack: list[Any] = [context]
+    while stack and len(names) < 5_000:  # every key in the context, as candidates
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            names.update(str(k) for k in value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value[:50])
+    guess = difflib.get_close_matches(name, sorted(names), n=1)
+    return f"unknown field '{name}'" + (f"; did you mean '{guess[0]}'?" if guess else "")
 
 
 def longdate(value: Any) -> str:

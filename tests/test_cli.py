@@ -206,7 +206,10 @@ def test_render_one_template_with_answers_and_raw(tmp_path):
     doc.save(tpl)
     proc = run("render", str(tpl), str(raw), "-o", str(tmp_path / "o.docx"), "--raw")
     assert proc.returncode == 1
-    assert proc.stderr.strip() == "error: tpl.docx, body: unknown field 'nmae' (near: Hello {{ nmae }})"
+    assert (
+        proc.stderr.strip()
+        == "error: tpl.docx, body: unknown field 'nmae'; did you mean 'name'? (near: Hello {{ nmae }})"
+    )
 
 
 def test_templates_list():

@@ -83,7 +83,7 @@ def test_errors_name_sheet_cell_and_field(tmp_path):
     path = template(tmp_path, [["ok"], ["{{ itmes | length }}"]])
     with pytest.raises(TemplateError) as info:
         render_xlsx.render(path, {"items": []})
-    assert str(info.value) == "t.xlsx, sheet Data, cell A2: unknown field 'itmes'"
+    assert str(info.value) == "t.xlsx, sheet Data, cell A2: unknown field 'itmes'; did you mean 'items'?"
     path = template(tmp_path, [["{{ formula('=A{a}', a=name) }}"]])
     with pytest.raises(TemplateError, match="must be a whole number"):
         render_xlsx.render(path, {"name": "1)+HYPERLINK(x"})
