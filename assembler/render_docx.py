@@ -41,7 +41,8 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     _check_container(template)
     try:
         doc = _Template(str(template))
-        doc.render(dict(context), jinja_env=sandbox.template_env(), autoescape=True)
+        with sandbox.time_limit(template.name):
+            doc.render(dict(context), jinja_env=sandbox.template_env(), autoescape=True)
         out = io.BytesIO()
         doc.save(out)
     except jinja2.TemplateError as exc:

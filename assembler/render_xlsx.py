@@ -65,8 +65,9 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     if wb.vba_archive is not None:
         raise TemplateError(f"{template.name}: contains macros; macro-enabled templates are refused")
     base = {**context, "formula": formula}
-    for ws in wb.worksheets:
-        _Sheet(template.name, ws, base).render()
+    with sandbox.time_limit(template.name):
+        for ws in wb.worksheets:
+            _Sheet(template.name, ws, base).render()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,14 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from .errors import TemplateError
+
 MAX_RANGE = 10_000  # loops in untrusted templates stay bounded
+RENDER_SECONDS = 30.0  # one document; a template that loops for longer is stopped
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -50,6 +56,26 @@ class _Sandbox(SandboxedEnvironment):
         if __obj is range and args and max(int(a) for a in args) > MAX_RANGE:
             raise OverflowError(f"range() above {MAX_RANGE} is not allowed in templates")
         return super().call(__context, __obj, *args, **kwargs)
+
+
+@contextmanager
+def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
+    """Stop a render that runs longer than ``seconds`` (main thread of a process only)."""
+    limit = RENDER_SECONDS if seconds is None else seconds
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise TemplateError(f"{what}: rendering took longer than {limit:g} s; the template loops too much")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def unknown_field(message: str, context: Mapping[str, Any]) -> str | None:

@@ -79,3 +79,28 @@ def test_not_a_document(tmp_path):
     other.write_bytes(buf.getvalue())
     assert refused(other) == "sheet.docx: not a Word file (no word/document.xml)"
     assert refused(tmp_path / "missing.docx").endswith("missing.docx: template not found")
+
+
+def test_a_template_that_loops_too_long_is_stopped(tmp_path, monkeypatch):
+    from docx import Document
+
+    from assembler import sandbox
+
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.5)
+    tpl = tmp_path / "loop.docx"
+    doc = Document()
+    doc.add_paragraph("{% for i in range(10000) %}{% for j in range(10000) %}{{ i }}{% endfor %}{% endfor %}")
+    doc.save(tpl)
+    with pytest.raises(TemplateError, match=r"loop\.docx: rendering took longer than 0\.5 s"):
+        render_docx.render(tpl, {})
+
+
+def test_sandbox_refuses_python_internals_in_word(tmp_path):
+    from docx import Document
+
+    tpl = tmp_path / "t.docx"
+    doc = Document()
+    doc.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    doc.save(tpl)
+    with pytest.raises(TemplateError, match="unsafe"):
+        render_docx.render(tpl, {})
