@@ -49,7 +49,7 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
         raise TemplateError(_describe(template, doc, exc, context)) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{template.name}: not a usable Word template ({exc})") from None
-    return out.getvalue()
+    return sandbox.check_size(template.name, out.getvalue())
 
 
 def sources(template: Path) -> list[str]:

@@ -70,7 +70,7 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
             _Sheet(template.name, ws, base).render()
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return sandbox.check_size(template.name, out.getvalue())
 
 
 def sources(template: Path) -> list[str]:

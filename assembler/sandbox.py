@@ -24,6 +24,16 @@ from .errors import TemplateError
 
 MAX_RANGE = 10_000  # loops in untrusted templates stay bounded
 RENDER_SECONDS = 30.0  # one document; a template that loops for longer is stopped
+MAX_OUTPUT = 100 * 1024 * 1024  # bytes of one rendered document
+
+
+def check_size(what: str, data: bytes) -> bytes:
+    if len(data) > MAX_OUTPUT:
+        raise TemplateError(
+            f"{what}: the rendered document is {len(data) // 1024 // 1024} MB, "
+            f"over the {MAX_OUTPUT // 1024 // 1024} MB limit"
+        )
+    return data
 
 
 class _Sandbox(SandboxedEnvironment):

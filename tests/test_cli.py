@@ -276,3 +276,30 @@ def test_tricky_text_survives_verbatim_into_word(tmp_path):
     assert Document(out).paragraphs[0].text == f"V: {value}|"
     xml = zipfile.ZipFile(out).read("word/document.xml").decode()
     assert "<w:br/>" in xml and 'xml:space="preserve">V:   two leading' in xml
+
+
+def test_an_unexpected_bug_prints_one_line_and_saves_the_traceback(monkeypatch, capsys):
+    from assembler import cli, pipeline
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(pipeline, "build", broken)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["build", str(EXAMPLE)])
+    assert info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("internal error (a bug in assembler); details saved to ")
+    saved = Path(err[0].rsplit(" ", 1)[1])
+    assert "RuntimeError: simulated bug" in saved.read_text()
+    saved.unlink()
+
+
+def test_oversized_output_is_refused(monkeypatch, tmp_path):
+    from assembler import pipeline, sandbox
+    from assembler.errors import TemplateError
+
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 10_000)
+    with pytest.raises(TemplateError, match=r"charter\.docx: the rendered document is 0 MB, over the 0 MB limit"):
+        pipeline.build(EXAMPLE, tmp_path / "out")
+    assert not (tmp_path / "out" / PACKAGE).exists()
