@@ -207,6 +207,45 @@ def templates_list(templates: Path | None) -> None:
     _console().print(table)
 
 
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text (coloured on a terminal), json, or one self-contained HTML page.",
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """What changed between two packages (folders) or two .docx/.xlsx files.
+
+    Exit 0 when the same, 1 when different, 2 on trouble.
+    """
+    from . import diff as differ
+    from . import diff_report
+
+    report = differ.compare(old, new)
+    if fmt == "json":
+        click.echo(diff_report.as_json(report))
+    elif fmt == "html":
+        click.echo(diff_report.as_html(report, f"Changes from {old.name} to {new.name}"))
+    else:
+        click.echo(diff_report.as_text(report, color=sys.stdout.isatty()), nl=False)
+    if not report.same:
+        raise _Exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def textconv(file: Path) -> None:
+    """Print a plain-text rendition of a .docx/.xlsx (for git's diff.<driver>.textconv)."""
+    from . import docread
+
+    click.echo(docread.textconv(file), nl=False)
+
+
 def _print_statuses(result: Any) -> None:
     from rich.table import Table
 

@@ -7,6 +7,7 @@ The CLI is the one place that turns these into messages::
     ├── TemplateError          a template is missing, malformed, or fails while rendering
     ├── CatalogError           the catalog or rules file is malformed
     ├── OutputError            the package cannot be written (disk full, locked, unsafe path)
+    ├── CompareError (exit 2)  diff/textconv cannot read what it was given
     └── UsageError (exit 2)    the command line asks for something impossible
 
 This module imports nothing so that every other module may import it.
@@ -69,6 +70,12 @@ class CatalogError(AssemblerError):
 
 class OutputError(AssemblerError):
     """The package could not be written."""
+
+
+class CompareError(AssemblerError):
+    """diff or textconv was given something it cannot read (exit 2: "trouble")."""
+
+    exit_code = 2
 
 
 class UsageError(AssemblerError):
