@@ -35,6 +35,7 @@ templates: setup
 
 bench: setup
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_diff.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(OUT)/*/ build *.egg-info
