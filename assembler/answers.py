@@ -287,46 +287,43 @@ def _show(value: Any) -> str:
     return repr(text[:60] + ("..." if len(text) > 60 else ""))
 
 
+_MESSAGES = {  # Cerberus error code → what the user reads
+    cerberus.errors.REQUIRED_FIELD.code: "is required but missing",
+    cerberus.errors.NOT_NULLABLE.code: "has no value; give one or remove the line",
+    cerberus.errors.EMPTY_NOT_ALLOWED.code: "must not be empty",
+    cerberus.errors.UNALLOWED_VALUE.code: "{value} is not allowed; choose one of: {choices}",
+    cerberus.errors.REGEX_MISMATCH.code: "{value} does not have the expected form ({hint})",
+    cerberus.errors.MIN_LENGTH.code: "needs at least {constraint} item(s)",
+    cerberus.errors.MAX_LENGTH.code: "is too long (at most {constraint})",
+    cerberus.errors.MIN_VALUE.code: "{value} is below the minimum {constraint}",
+    cerberus.errors.MAX_VALUE.code: "{value} is above the maximum {constraint}",
+}
+_TYPES = {
+    "dict": "a mapping of fields",
+    "list": "a list of items (lines starting with '- ')",
+    "string": "text",
+    "date": "a date (YYYY-MM-DD)",
+    "integer": "a whole number",
+    "boolean": "Yes or No",
+}
+
+
 def _message(err: Any, path: PathKey) -> str:
-    codes = cerberus.errors
     value, constraint = err.value, err.constraint
-    if err.code == codes.REQUIRED_FIELD.code:
-        return "is required but missing"
-    if err.code == codes.UNKNOWN_FIELD.code:
+    if err.code == cerberus.errors.UNKNOWN_FIELD.code:
         allowed = sorted(_rule_schema(path[:-1]).get("schema", {}))
         guess = difflib.get_close_matches(str(path[-1]), allowed, n=1)
         hint = f"did you mean '{guess[0]}'? " if guess else ""
         return f"unknown field; {hint}allowed here: {', '.join(allowed)}"
-    if err.code == codes.NOT_NULLABLE.code:
-        return "has no value; give one or remove the line"
-    if err.code == codes.EMPTY_NOT_ALLOWED.code:
-        return "must not be empty"
-    if err.code == codes.COERCION_FAILED.code:
-        reason = str(err.info[0]) if err.info else "has the wrong form"
-        return f"{_show(value)} {reason}"
-    if err.code == codes.BAD_TYPE.code:
-        wanted = {
-            "dict": "a mapping of fields",
-            "list": "a list of items (lines starting with '- ')",
-            "string": "text",
-            "date": "a date (YYYY-MM-DD)",
-            "integer": "a whole number",
-            "boolean": "Yes or No",
-        }.get(str(constraint), str(constraint))
-        return f"must be {wanted}"
-    if err.code == codes.UNALLOWED_VALUE.code:
-        return f"{_show(value)} is not allowed; choose one of: {', '.join(map(str, constraint))}"
-    if err.code == codes.REGEX_MISMATCH.code:
-        return f"{_show(value)} does not have the expected form ({_hint(constraint)})"
-    if err.code == codes.MIN_LENGTH.code:
-        return f"needs at least {constraint} item(s)"
-    if err.code == codes.MAX_LENGTH.code:
-        return f"is too long (at most {constraint})"
-    if err.code == codes.MIN_VALUE.code:
-        return f"{_show(value)} is below the minimum {constraint}"
-    if err.code == codes.MAX_VALUE.code:
-        return f"{_show(value)} is above the maximum {constraint}"
-    return f"{_show(value)} is not valid ({err.rule}: {constraint})"
+    if err.code == cerberus.errors.COERCION_FAILED.code:
+        return f"{_show(value)} {err.info[0] if err.info else 'has the wrong form'}"
+    if err.code == cerberus.errors.BAD_TYPE.code:
+        return f"must be {_TYPES.get(str(constraint), str(constraint))}"
+    template = _MESSAGES.get(err.code, "{value} is not valid ({rule}: {constraint})")
+    choices = ", ".join(map(str, constraint)) if isinstance(constraint, list | tuple) else ""
+    return template.format(
+        value=_show(value), constraint=constraint, choices=choices, hint=_hint(constraint), rule=err.rule
+    )
 
 
 _PATTERN_HINTS = {
