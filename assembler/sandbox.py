@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import TemplateError
@@ -37,10 +38,11 @@ def check_size(what: str, data: bytes) -> bytes:
 
 
 class _Sandbox(SandboxedEnvironment):
-    """Sandbox that bounds range() and compiles each distinct source once per process."""
+    """Sandbox with a bounded range() that compiles each distinct source once per process."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.globals["range"] = _bounded_range
         self._compiled: dict[str, Any] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
@@ -62,10 +64,13 @@ class _Sandbox(SandboxedEnvironment):
             compiled = self._compiled[key] = super().compile_expression(source, undefined_to_none)
         return compiled
 
-    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if __obj is range and args and max(int(a) for a in args) > MAX_RANGE:
-            raise OverflowError(f"range() above {MAX_RANGE} is not allowed in templates")
-        return super().call(__context, __obj, *args, **kwargs)
+
+def _bounded_range(*args: int) -> range:
+    """range() for templates: a loop over more than MAX_RANGE items is refused, as a template error."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() above {MAX_RANGE} is not allowed in templates")
+    return numbers
 
 
 @contextmanager

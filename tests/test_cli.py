@@ -80,6 +80,25 @@ def test_rebuild_is_byte_identical_and_rewrites_nothing(built, tmp_path):
     assert {p.name: p.read_bytes() for p in (other / PACKAGE).iterdir()} == {k: v[0] for k, v in before.items()}
 
 
+def test_another_clock_gives_the_same_bytes(built, tmp_path):
+    import shutil
+
+    faketime = shutil.which("faketime")
+    assert faketime, "faketime is needed (bash .ci/run installs it)"
+    out = tmp_path / "later"
+    proc = subprocess.run(
+        [faketime, "2031-06-01 12:00:00", sys.executable, "-m", "assembler", "build", str(EXAMPLE), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TZ": "America/Los_Angeles"},
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    expected = {p.name: p.read_bytes() for p in (built / PACKAGE).iterdir()}
+    assert {p.name: p.read_bytes() for p in (out / PACKAGE).iterdir()} == expected
+
+
 def test_changed_answer_regenerates_only_what_changes(built, tmp_path):
     out = tmp_path / "out"
     assert run("build", str(EXAMPLE), "-o", str(out)).returncode == 0

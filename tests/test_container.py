@@ -104,3 +104,14 @@ def test_sandbox_refuses_python_internals_in_word(tmp_path):
     doc.save(tpl)
     with pytest.raises(TemplateError, match="unsafe"):
         render_docx.render(tpl, {})
+
+
+def test_huge_ranges_are_refused(tmp_path):
+    from docx import Document
+
+    tpl = tmp_path / "range.docx"
+    doc = Document()
+    doc.add_paragraph("{% for i in range(100000000) %}x{% endfor %}")
+    doc.save(tpl)
+    with pytest.raises(TemplateError, match=r"range\(\) above 10000 is not allowed"):
+        render_docx.render(tpl, {})

@@ -83,6 +83,24 @@ def test_changes_are_located_and_worded(pair):
     assert report.removed == ("gone.docx",) and report.added == ()
 
 
+def test_added_sheet_and_header_change_are_listed(tmp_path):
+    old = sheet(tmp_path / "o.xlsx", 1, "=1")
+    new = sheet(tmp_path / "n.xlsx", 1, "=1")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(new)
+    wb.create_sheet("Risks")["A1"] = "R-01"
+    wb.save(new)
+    kinds = {(c.kind, c.where) for c in diff.compare(old, new).changes}
+    assert ("added", "sheet Risks") in kinds
+    a, b = word(tmp_path / "a.docx", ["x"], []), word(tmp_path / "b.docx", ["x"], [])
+    doc = Document(b)
+    doc.sections[0].header.paragraphs[0].text = "CDHS | CASCADE"
+    doc.save(b)
+    change = diff.compare(a, b).changes[0]
+    assert change.kind == "added" and change.where.startswith("header") and change.new == "CDHS | CASCADE"
+
+
 def test_style_only_change_is_reported_after_text_changes(tmp_path):
     old = word(tmp_path / "o.docx", ["Bold soon.", "Changed here."], [])
     new = word(tmp_path / "n.docx", ["Bold soon.", "Changed there."], [], bold=True)
