@@ -45,24 +45,22 @@ class _Sandbox(SandboxedEnvironment):
         self.globals["range"] = _bounded_range
         self._compiled: dict[str, Any] = {}
 
+    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            if len(self._compiled) >= 256:  # bounded: a long batch with many templates stays flat
+                self._compiled.pop(next(iter(self._compiled)))
+            compiled = self._compiled[key] = make()
+        return compiled
+
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            if len(self._compiled) >= 256:  # bounded: a long batch with many templates stays flat
-                self._compiled.pop(next(iter(self._compiled)))
-            template = self._compiled[source] = super().from_string(source)
-        return template
+        return self._cached(source, lambda: super(_Sandbox, self).from_string(source))
 
     def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
-        key = f"{int(undefined_to_none)}\0{source}"
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            if len(self._compiled) >= 256:
-                self._compiled.pop(next(iter(self._compiled)))
-            compiled = self._compiled[key] = super().compile_expression(source, undefined_to_none)
-        return compiled
+        key = f"\0expr{int(undefined_to_none)}\0{source}"
+        return self._cached(key, lambda: super(_Sandbox, self).compile_expression(source, undefined_to_none))
 
 
 def _bounded_range(*args: int) -> range:
