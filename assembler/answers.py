@@ -27,6 +27,7 @@ from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
 
+SCHEMA = Path(__file__).with_name("schema.yaml")
 MAX_BYTES = 2 * 1024 * 1024  # a realistic answer file is a few KB
 MAX_DEPTH = 40
 MAX_NODES = 200_000
@@ -45,6 +46,13 @@ class Answers:
     data: Mapping[str, Any]
     raw: Mapping[str, Any]
     lines: Mapping[PathKey, int] = field(repr=False)
+    # Paths whose value came from a defaults file (batch), and that file's name.
+    origins: Mapping[PathKey, str] = field(default_factory=dict, repr=False)
+    defaults: str | None = None
+
+    def locate(self, path: PathKey) -> tuple[str, int | None]:
+        """The file and line a value (or its nearest given parent) was written on."""
+        return locate(path, self.lines, self.origins, self.source)
 
     @property
     def sha256(self) -> str:
@@ -96,9 +104,20 @@ def _decode(blob: bytes, name: str) -> str:
 
 
 def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]]:
-    lines: dict[PathKey, int] = {}
     try:
+        # libyaml's parser is ~25x faster; any problem is re-parsed by the pure one, whose
+        # messages (and acceptance of JSON surrogate escapes) are the ones we document.
+        return _parse(text, name, pure=False)
+    except (InputError, YAMLError, RecursionError):
+        return _parse(text, name, pure=True)
+
+
+def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathKey, int]]:
+    lines: dict[PathKey, int] = {}
+    if not pure:
         # The "safe" parser: the round-trip one marks folded line breaks with \a inside values.
+        return _Builder(name, lines).build(YAML(typ="safe", pure=False).parse(text)), lines
+    try:
         tree = _Builder(name, lines).build(YAML(typ="safe", pure=True).parse(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -167,7 +186,7 @@ class _Builder:
                     "unpaired surrogate that documents cannot hold; remove it",
                 )
             # An empty plain scalar is "no answer"; anything else is the text as typed.
-            return None if value == "" and event.style is None else value
+            return None if value == "" and not event.style else value
         if isinstance(event, events.SequenceStartEvent):
             items: list[Any] = []
             for item in stream:
@@ -223,28 +242,110 @@ class _Validator(cerberus.Validator):
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The answer schema, loaded once per process."""
-    text = (Path(__file__).with_name("schema.yaml")).read_text(encoding="utf-8")
+    text = SCHEMA.read_text(encoding="utf-8")
     loaded = YAML(typ="safe").load(text)
     return {k: v for k, v in loaded.items() if not k.startswith("_")}
 
 
-def validate(tree: Mapping[str, Any], lines: Mapping[PathKey, int], name: str) -> dict[str, Any]:
+def validate(
+    tree: Mapping[str, Any],
+    lines: Mapping[PathKey, int],
+    name: str,
+    origins: Mapping[PathKey, str] | None = None,
+) -> dict[str, Any]:
     """The converted answers, or InputError listing every problem in file order."""
     validator = _Validator(schema())
     if validator.validate(dict(tree)):
         return dict(validator.document)
     problems = sorted(
-        set(_problems(validator._errors, lines, name)),
-        key=lambda p: (p.line or 0, p.path, p.message),
+        set(_problems(validator._errors, lines, origins or {}, name)),
+        key=lambda p: (p.file != name, p.file, p.line or 0, p.path, p.message),
     )
     raise InputError(f"{name}: {len(problems)} problem(s)", problems)
 
 
-def load(path: str | Path) -> Answers:
+def load(path: str | Path, defaults: str | Path | None = None) -> Answers:
+    """One answer file, optionally layered over a defaults file (``batch``'s ``_defaults.yaml``)."""
     path = Path(path)
     tree, lines = read_tree(path)
-    data = validate(tree, lines, str(path))
-    return Answers(source=str(path), data=data, raw=tree, lines=lines)
+    origins: dict[PathKey, str] = {}
+    if defaults is not None:
+        base, base_lines = read_defaults(Path(defaults))
+        tree, lines, origins = merge(base, base_lines, str(defaults), tree, lines)
+    data = validate(tree, lines, str(path), origins)
+    return Answers(
+        source=str(path),
+        data=data,
+        raw=tree,
+        lines=lines,
+        origins=origins,
+        defaults=None if defaults is None else str(defaults),
+    )
+
+
+def read_defaults(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
+    stat = _stat(path)
+    return _read_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _stat(path: Path) -> Any:
+    try:
+        return path.stat()
+    except OSError:
+        raise InputError(f"{path}: no such defaults file") from None
+
+
+@lru_cache(maxsize=8)
+def _read_cached(path: Path, _mtime: int, _size: int) -> tuple[dict[str, Any], dict[PathKey, int]]:
+    # One parse per process for the file every agency shares; merge() never mutates it.
+    return read_tree(path)
+
+
+def merge(
+    base: Mapping[str, Any],
+    base_lines: Mapping[PathKey, int],
+    base_name: str,
+    tree: Mapping[str, Any],
+    lines: Mapping[PathKey, int],
+) -> tuple[dict[str, Any], dict[PathKey, int], dict[PathKey, str]]:
+    """``tree`` layered over ``base``: mappings merge key by key, lists and scalars replace.
+
+    Returns the merged tree, the line of every value and, for values taken from ``base``, the
+    base file's name, so that a problem is reported where the offending value was written.
+    """
+    out_lines: dict[PathKey, int] = dict(lines)
+    origins: dict[PathKey, str] = {}
+
+    def take(value: Any, path: PathKey) -> Any:  # a fresh copy of a base subtree, with provenance
+        out_lines[path] = base_lines.get(path, 0)
+        origins[path] = base_name
+        if isinstance(value, dict):
+            return {k: take(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [take(v, (*path, i)) for i, v in enumerate(value)]
+        return value
+
+    def layer(low: Mapping[str, Any], high: Mapping[str, Any], path: PathKey) -> dict[str, Any]:
+        merged = {k: take(v, (*path, k)) for k, v in low.items() if k not in high}
+        for key, value in high.items():
+            under = low.get(key)
+            if isinstance(value, dict) and isinstance(under, dict):
+                merged[key] = layer(under, value, (*path, key))
+            else:
+                merged[key] = value
+        return merged
+
+    return layer(base, tree, ()), out_lines, origins
+
+
+def locate(
+    path: PathKey, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str
+) -> tuple[str, int | None]:
+    while path:
+        if path in lines:
+            return origins.get(path, name), lines[path]
+        path = path[:-1]
+    return name, lines.get(())
 
 
 def _flatten(errs: Any) -> Iterator[Any]:
@@ -253,14 +354,6 @@ def _flatten(errs: Any) -> Iterator[Any]:
             yield from _flatten(err.child_errors)
         else:
             yield err
-
-
-def _line_of(path: PathKey, lines: Mapping[PathKey, int]) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
 
 
 def _rule_schema(path: PathKey) -> Any:
@@ -272,14 +365,15 @@ def _rule_schema(path: PathKey) -> Any:
     return rules
 
 
-def _problems(errs: Any, lines: Mapping[PathKey, int], name: str) -> Iterator[Problem]:
+def _problems(errs: Any, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str) -> Iterator[Problem]:
     errors = list(_flatten(errs))
     coerce_failed = {tuple(e.document_path) for e in errors if e.code == cerberus.errors.COERCION_FAILED.code}
     for err in errors:
         path = tuple(err.document_path)
         if err.code == cerberus.errors.BAD_TYPE.code and path in coerce_failed:
             continue
-        yield Problem(name, _line_of(path, lines), dotted(path), _message(err, path))
+        file, line = locate(path, lines, origins, name)
+        yield Problem(file, line, dotted(path), _message(err, path))
 
 
 def _show(value: Any) -> str:

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import Any, NoReturn
@@ -86,6 +87,94 @@ def build(answer_files: tuple[Path, ...], out: Path, templates: Path | None, for
         _print_statuses(result)
     if failed:
         raise _Exit(max(e.exit_code for e in failed))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@_out_option("Output root; each agency's package goes to OUT/<agency-system>/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
+@TEMPLATES_OPT
+@click.option("--force", is_flag=True, help="Rebuild every agency even when unchanged.")
+def batch(
+    folder: Path, out: Path, jobs: int | None, scheduler: str | None, templates: Path | None, force: bool
+) -> None:
+    """Build every agency file (*.yaml) in FOLDER; FOLDER/_defaults.yaml sits under each.
+
+    Exit 0 when every agency was built (or was already up to date), 1 when any failed.
+    """
+    from . import batch as batches
+
+    files, defaults = batches.agency_files(folder)
+    if not files:
+        raise UsageError(f"{folder}: no agency files (*.yaml) found")
+    console = _console(stderr=True)
+    outcomes: list[Any] = []
+    interrupted = False
+    started = time.perf_counter()
+    stream = batches.run(folder, out, jobs, templates, force, scheduler)
+    try:
+        if console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=console, transient=True) as progress:
+                bar = progress.add_task("building", total=len(files))
+                for outcome in stream:
+                    outcomes.append(outcome)
+                    progress.update(bar, advance=1, description=f"{outcome.file}: {outcome.status}")
+        else:
+            for outcome in stream:
+                outcomes.append(outcome)
+                click.echo(f"[{len(outcomes)}/{len(files)}] {outcome.file}: {outcome.status}", err=True)
+    except KeyboardInterrupt:
+        interrupted = True
+    _batch_summary(outcomes, len(files), defaults, time.perf_counter() - started)
+    if interrupted:
+        raise KeyboardInterrupt
+    if any(o.status == "failed" for o in outcomes):
+        raise _Exit(1)
+
+
+def _short(error: str) -> str:
+    # The table names the agency already; the full message, with its path, follows the table.
+    return error.split("/")[-1] if error.startswith("/") or ".yaml:" in error.split(" ")[0] else error
+
+
+def _batch_summary(outcomes: list[Any], total: int, defaults: Path | None, seconds: float) -> None:
+    from rich.table import Table
+
+    style = {"built": "green", "unchanged": "dim", "failed": "red"}
+    table = Table(title="Batch summary", title_justify="left")
+    for col, justify in (("Agency file", "left"), ("Package", "left"), ("Status", "left"), ("Written", "right")):
+        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("Unchanged", justify="right", no_wrap=True)
+    table.add_column("Time", justify="right", no_wrap=True)
+    table.add_column("First error", overflow="fold", min_width=30)
+    for o in sorted(outcomes, key=lambda o: (o.status != "failed", o.file)):
+        table.add_row(
+            o.file,
+            o.package or "-",
+            f"[{style[o.status]}]{o.status}[/]",
+            str(o.written),
+            str(o.unchanged),
+            f"{o.seconds:.2f} s",
+            _short(o.errors[0]) if o.errors else "",
+        )
+    console = _console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160  # a log keeps the table on one line per agency
+    console.print(table)
+    counts = {k: sum(o.status == k for o in outcomes) for k in style}
+    rate = len(outcomes) / seconds if seconds else 0.0
+    line = ", ".join(f"{n} {k}" for k, n in counts.items())
+    console.print(f"{len(outcomes)} of {total} agencies in {seconds:.1f} s ({rate:.1f}/s): {line}")
+    if defaults:
+        console.print(f"defaults: {defaults}")
+    for o in (o for o in outcomes if o.status == "failed"):
+        click.echo(f"{o.file} failed:", err=True)
+        for error in o.errors:
+            click.echo(f"  {error}", err=True)
 
 
 @cli.command()
@@ -278,8 +367,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = 0
     except _Exit as exc:
         code = exc.code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("interrupted; every package written is complete, none was left half-written", err=True)
         code = 130
     except click.ClickException as exc:  # usage errors: bad option, missing argument
         exc.show()
@@ -287,9 +376,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except AssemblerError as exc:
         _report(exc)
         code = exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("interrupted; packages already written are complete, the one in progress was not written", err=True)
-        code = 130
     except Exception:  # a bug: one line for the user, the traceback saved for us
         code = _crash()
     sys.exit(code)

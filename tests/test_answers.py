@@ -154,3 +154,15 @@ def test_control_characters_are_refused_with_their_line(write_answers, text, exp
     path = write_answers(text)
     (line,) = problems(path)
     assert expected in line and line.startswith(str(path))
+
+
+def test_merge_layers_mappings_and_replaces_lists_and_scalars() -> None:
+    base, base_lines = answers.parse_text("a:\n  x: one\n  y: two\nl:\n  - p\n  - q\ns: old\n", "_defaults.yaml")
+    top, top_lines = answers.parse_text("a:\n  y: TWO\nl:\n  - r\n", "agency.yaml")
+    tree, lines, origins = answers.merge(base, base_lines, "_defaults.yaml", top, top_lines)
+    assert tree == {"a": {"x": "one", "y": "TWO"}, "l": ["r"], "s": "old"}
+    assert base == {"a": {"x": "one", "y": "two"}, "l": ["p", "q"], "s": "old"}  # never mutated
+    assert answers.locate(("a", "x"), lines, origins, "agency.yaml") == ("_defaults.yaml", 2)
+    assert answers.locate(("a", "y"), lines, origins, "agency.yaml") == ("agency.yaml", 2)
+    assert answers.locate(("l", 0), lines, origins, "agency.yaml") == ("agency.yaml", 4)
+    assert answers.locate(("s",), lines, origins, "agency.yaml") == ("_defaults.yaml", 7)

@@ -1,0 +1,210 @@
+"""Build many agencies at once: shared defaults, one task per agency file, failures isolated.
+
+Every ``*.yaml`` in the folder is one agency; ``_defaults.yaml`` sits under each (see
+``answers.merge``). Each agency is one task, run in a pool of worker processes on this machine
+or on an existing Dask cluster; a task never raises, it returns an ``Outcome``, so one bad agency
+cannot stop or damage the others. Unchanged agencies are recognised from their as-typed answers
+and the previous manifest without validating or rendering anything.
+
+Ctrl-C stops taking new agencies, lets the packages being written finish (each is swapped in
+whole, see ``package``), reports them, then re-raises ``KeyboardInterrupt``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import pipeline
+from .errors import AssemblerError, UsageError
+
+DEFAULTS = "_defaults.yaml"
+IN_FLIGHT_PER_JOB = 8  # tasks queued per worker: keeps workers busy and the parent's memory flat
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    out: str
+    templates: str | None
+    defaults: str | None
+    force: bool
+    claims: str
+    shown: tuple[tuple[str, str], ...] = ()  # absolute path → as the user wrote it, for messages
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one agency file."""
+
+    file: str
+    package: str | None
+    status: str  # built, unchanged, failed
+    written: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    errors: tuple[str, ...] = ()
+
+
+def agency_files(folder: Path) -> tuple[list[Path], Path | None]:
+    """The agency files of a batch folder, in name order, and its defaults file if any."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder of answer files")
+    files = sorted(p for p in folder.glob("*.yaml") if p.name != DEFAULTS and not p.name.startswith("."))
+    defaults = folder / DEFAULTS
+    return files, (defaults if defaults.is_file() else None)
+
+
+def run(
+    folder: Path,
+    out: Path,
+    jobs: int | None = None,
+    templates: Path | None = None,
+    force: bool = False,
+    scheduler: str | None = None,
+) -> Iterator[Outcome]:
+    """Build every agency of ``folder`` into ``out``; yields one Outcome per agency as each ends."""
+    files, defaults = agency_files(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    # Two agency files that name the same package must not silently overwrite each other: each
+    # task claims its package name in this folder (on the shared file system for a cluster).
+    claims = tempfile.mkdtemp(prefix=".claims-", dir=out)
+    tasks = [
+        Task(
+            str(p.resolve()),
+            str(out.resolve()),
+            str(templates.resolve()) if templates else None,
+            str(defaults.resolve()) if defaults else None,
+            force,
+            claims,
+            ((str(p.resolve()), str(p)), *(((str(defaults.resolve()), str(defaults)),) if defaults else ())),
+        )
+        for p in files
+    ]
+    try:
+        if scheduler:
+            yield from _on_cluster(tasks, scheduler)
+        elif (jobs or os.cpu_count() or 1) <= 1 or len(tasks) <= 1:
+            yield from map(build_one, tasks)
+        else:
+            yield from _in_pool(tasks, jobs or os.cpu_count() or 1)
+    finally:
+        shutil.rmtree(claims, ignore_errors=True)
+
+
+def build_one(task: Task) -> Outcome:
+    """One agency, start to finish; never raises (except KeyboardInterrupt)."""
+    start = time.perf_counter()
+    name = Path(task.path).name
+    package = None
+    try:
+        raw = pipeline.raw_package(task.path, task.defaults)
+        if raw is not None:
+            package, tree = raw
+            _claim(task.claims, package, name)
+            if not task.force and pipeline.unchanged(package, tree, task.out, task.templates):
+                documents = len((pipeline.package.read_manifest(Path(task.out) / package) or {}).get("documents", []))
+                return Outcome(name, package, "unchanged", 0, documents, time.perf_counter() - start)
+        result = pipeline.build(task.path, task.out, task.templates, task.force, defaults=task.defaults)
+    except AssemblerError as exc:
+        errors = tuple(_shown(line, task.shown) for line in exc.lines())
+        return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)
+    except Exception as exc:  # a bug met by one agency must not stop the others
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        error = f"{name}: internal error ({type(exc).__name__}: {exc}) at {Path(where.filename).name}:{where.lineno}"
+        return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=(error,))
+    written = sum(s.action in ("generate", "regenerate") for s in result.statuses)
+    kept = sum(s.action == "up to date" for s in result.statuses)
+    status = "built" if result.written else "unchanged"
+    return Outcome(name, result.slug, status, written, kept, time.perf_counter() - start)
+
+
+def _shown(line: str, paths: tuple[tuple[str, str], ...]) -> str:
+    for absolute, given in paths:
+        line = line.replace(absolute, given)
+    return line
+
+
+def _claim(claims: str, package: str, name: str) -> None:
+    path = os.path.join(claims, package)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        with open(path, encoding="utf-8") as fh:
+            other = fh.read()
+        raise AssemblerError(
+            f"{name}: builds the same package '{package}' as {other}; not built (give each agency file "
+            "its own agency.short_name or system.acronym)"
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(name)
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches every process of the terminal's group; only the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+    import multiprocessing
+
+    pending = iter(tasks)
+    running: set[Future[Outcome]] = set()
+    # fork: workers start in milliseconds with the engine already imported.
+    with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_quiet_worker) as pool:
+        try:
+            for task in _take(pending, jobs * IN_FLIGHT_PER_JOB):
+                running.add(pool.submit(build_one, task))
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+                    for task in _take(pending, 1):
+                        running.add(pool.submit(build_one, task))
+        except KeyboardInterrupt:
+            for future in running:
+                future.cancel()
+            for future in running:  # those already started finish: no half-built package
+                if not future.cancelled():
+                    yield future.result()
+            raise
+        except BaseException:  # the caller stopped early (GeneratorExit) or a worker died
+            for future in running:
+                future.cancel()
+            raise
+
+
+def _take(items: Iterator[Task], n: int) -> Iterable[Task]:
+    for _ in range(n):
+        item = next(items, None)
+        if item is None:
+            return
+        yield item
+
+
+def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError("--scheduler needs the Dask distributed extra: pip install 'assembler[distributed]'") from None
+    try:
+        client: Any = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    with client:
+        futures = client.map(build_one, tasks, pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except KeyboardInterrupt:
+            client.cancel(futures)
+            raise
