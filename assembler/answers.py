@@ -325,17 +325,25 @@ def merge(
             return [take(v, (*path, i)) for i, v in enumerate(value)]
         return value
 
-    def layer(low: Mapping[str, Any], high: Mapping[str, Any], path: PathKey) -> dict[str, Any]:
-        merged = {k: take(v, (*path, k)) for k, v in low.items() if k not in high}
-        for key, value in high.items():
-            under = low.get(key)
-            if isinstance(value, dict) and isinstance(under, dict):
-                merged[key] = layer(under, value, (*path, key))
-            else:
-                merged[key] = value
-        return merged
+    return _layer(base, tree, (), take), out_lines, origins
 
-    return layer(base, tree, ()), out_lines, origins
+
+def overlay(base: Mapping[str, Any], tree: Mapping[str, Any]) -> dict[str, Any]:
+    """The same layering as ``merge``, sharing ``base``'s subtrees: for reading only."""
+    return _layer(base, tree, (), lambda value, _path: value)
+
+
+def _layer(low: Mapping[str, Any], high: Mapping[str, Any], path: PathKey, take: Any) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key, under in low.items():  # the defaults' order, then keys only the agency gives
+        if key not in high:
+            merged[key] = take(under, (*path, key))
+        elif isinstance(under, dict) and isinstance(high[key], dict):
+            merged[key] = _layer(under, high[key], (*path, key), take)
+        else:
+            merged[key] = high[key]
+    merged.update((k, v) for k, v in high.items() if k not in low)
+    return merged
 
 
 def locate(

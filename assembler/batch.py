@@ -111,9 +111,10 @@ def build_one(task: Task) -> Outcome:
         if raw is not None:
             package, tree = raw
             _claim(task.claims, package, name)
-            if not task.force and pipeline.unchanged(package, tree, task.out, task.templates):
-                documents = len((pipeline.package.read_manifest(Path(task.out) / package) or {}).get("documents", []))
-                return Outcome(name, package, "unchanged", 0, documents, time.perf_counter() - start)
+            previous = None if task.force else pipeline.unchanged(package, tree, task.out, task.templates)
+            if previous is not None:
+                kept = len(previous.get("documents", []))
+                return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
         result = pipeline.build(task.path, task.out, task.templates, task.force, defaults=task.defaults)
     except AssemblerError as exc:
         errors = tuple(_shown(line, task.shown) for line in exc.lines())

@@ -94,25 +94,28 @@ def raw_package(path: str | Path, defaults: str | Path | None = None) -> tuple[s
     try:
         tree, _ = answers.read_tree(Path(path))
         if defaults is not None:
-            base, lines = answers.read_defaults(Path(defaults))
-            tree = answers.merge(base, lines, str(defaults), tree, {})[0]
+            tree = answers.overlay(answers.read_defaults(Path(defaults))[0], tree)
         return package.slug(str(tree["agency"]["short_name"]), str(tree["system"]["acronym"])), tree
     except (InputError, KeyError, TypeError):
         return None
 
 
-def unchanged(name: str, tree: Mapping[str, Any], out_root: str | Path, templates: str | Path | None = None) -> bool:
-    """Whether package ``name`` is up to date for these as-typed answers, without validating them.
+def unchanged(
+    name: str, tree: Mapping[str, Any], out_root: str | Path, templates: str | Path | None = None
+) -> dict[str, Any] | None:
+    """The manifest of package ``name`` when it is up to date for these as-typed answers, else None.
 
-    The previous build validated exactly these answers (same hash) with this engine, schema and
+    Checked without validating the answers:
+
+    the previous build validated exactly these answers (same hash) with this engine, schema and
     templates, so a re-run over many unchanged agencies costs a parse and a hash each.
     """
     folder = Path(out_root) / name
     previous = package.read_manifest(folder)
     if not previous or not _intact(folder, previous):
-        return False
+        return None
     digest = hashlib.sha256(answers.canonical_json(tree).encode()).hexdigest()
-    return bool(previous.get("inputs_sha256") == inputs_sha256(digest, catalog.load(templates)))
+    return previous if previous.get("inputs_sha256") == inputs_sha256(digest, catalog.load(templates)) else None
 
 
 def document_inputs(cat: catalog.Catalog, item: catalog.Deliverable) -> tuple[str, ...]:
