@@ -9,6 +9,7 @@ and non-mapping roots are refused. The Cerberus schema (``schema.yaml``) then co
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import hashlib
@@ -254,6 +255,9 @@ def validate(
     origins: Mapping[PathKey, str] | None = None,
 ) -> dict[str, Any]:
     """The converted answers, or InputError listing every problem in file order."""
+    known = _by_section(tree)
+    if known is not None:
+        return known
     validator = _Validator(schema())
     if validator.validate(dict(tree)):
         return dict(validator.document)
@@ -262,6 +266,32 @@ def validate(
         key=lambda p: (p.file != name, p.file, p.line or 0, p.path, p.message),
     )
     raise InputError(f"{name}: {len(problems)} problem(s)", problems)
+
+
+def _by_section(tree: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The converted answers from per-section results already computed in this process.
+
+    The schema has no rule across sections, so a section validates the same wherever it
+    appears; a batch's agencies share most sections through their defaults, and Cerberus is
+    slow. Any section not seen valid before is validated alone; None sends the whole file to
+    the full validation, which reports problems with their lines.
+    """
+    rules = schema()
+    if not set(tree) <= set(rules) or any(rules[k].get("required") for k in set(rules) - set(tree)):
+        return None
+    out = {}
+    for key, value in tree.items():
+        converted = _section(key, canonical_json(value))
+        if converted is None:
+            return None
+        out[key] = copy.deepcopy(converted)  # callers own their answers; the cache keeps its own
+    return out
+
+
+@lru_cache(maxsize=512)
+def _section(key: str, text: str) -> Any:
+    validator = _Validator({key: schema()[key]})
+    return validator.document[key] if validator.validate({key: json.loads(text)}) else None
 
 
 def load(path: str | Path, defaults: str | Path | None = None) -> Answers:

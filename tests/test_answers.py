@@ -166,3 +166,12 @@ def test_merge_layers_mappings_and_replaces_lists_and_scalars() -> None:
     assert answers.locate(("a", "y"), lines, origins, "agency.yaml") == ("agency.yaml", 2)
     assert answers.locate(("l", 0), lines, origins, "agency.yaml") == ("agency.yaml", 4)
     assert answers.locate(("s",), lines, origins, "agency.yaml") == ("_defaults.yaml", 7)
+
+
+def test_sections_validated_once_give_the_full_validation_result() -> None:
+    first = answers.load(EXAMPLE)  # fills the per-section results
+    again = answers.load(EXAMPLE)
+    full = dict(answers._Validator(answers.schema()).validated(dict(first.raw)))
+    assert again.data == full
+    again.data["people"].clear()  # type: ignore[attr-defined]  # a caller changing its answers...
+    assert answers.load(EXAMPLE).data == full  # ...never changes what the next load returns
