@@ -169,6 +169,8 @@ def test_merge_layers_mappings_and_replaces_lists_and_scalars() -> None:
 
 
 def test_sections_validated_once_give_the_full_validation_result() -> None:
+    from conftest import EXAMPLE
+
     first = answers.load(EXAMPLE)  # fills the per-section results
     again = answers.load(EXAMPLE)
     full = dict(answers._Validator(answers.schema()).validated(dict(first.raw)))
