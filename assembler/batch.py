@@ -20,6 +20,7 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,8 @@ def _claim(claims: str, package: str, name: str) -> None:
     except FileExistsError:
         with open(path, encoding="utf-8") as fh:
             other = fh.read()
+        if other == name:  # the same agency again, retried after its worker died
+            return
         raise AssemblerError(
             f"{name}: builds the same package '{package}' as {other}; not built (give each agency file "
             "its own agency.short_name or system.acronym)"
@@ -156,21 +159,47 @@ def _quiet_worker() -> None:
 
 
 def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+    """Tasks in worker processes. A worker that dies (killed, out of memory) breaks the pool and
+    every agency in flight with it: those are retried one at a time, so only the agency that
+    kills its worker again is reported failed; the rest go on in a new pool."""
+    pending = iter(tasks)
+    while True:
+        lost: list[Task] = []
+        yield from _pool_round(pending, jobs, jobs * IN_FLIGHT_PER_JOB, lost)
+        if not lost:
+            return
+        for task in lost:
+            again: list[Task] = []
+            yield from _pool_round(iter([task]), 1, 1, again)
+            if again:
+                name = Path(task.path).name
+                yield Outcome(name, None, "failed", errors=(f"{name}: {_DIED}",))
+
+
+_DIED = "the worker process building it stopped unexpectedly (killed, or out of memory); not built"
+
+
+def _pool_round(pending: Iterator[Task], jobs: int, in_flight: int, lost: list[Task]) -> Iterator[Outcome]:
     import multiprocessing
 
-    pending = iter(tasks)
-    running: set[Future[Outcome]] = set()
+    running: dict[Future[Outcome], Task] = {}
     # fork: workers start in milliseconds with the engine already imported.
     with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_quiet_worker) as pool:
         try:
-            for task in _take(pending, jobs * IN_FLIGHT_PER_JOB):
-                running.add(pool.submit(build_one, task))
+            for task in _take(pending, in_flight):
+                running[pool.submit(build_one, task)] = task
             while running:
-                done, running = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield future.result()
+                    task = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        lost.extend([task, *running.values()])
+                        return
+                    yield outcome
                     for task in _take(pending, 1):
-                        running.add(pool.submit(build_one, task))
+                        running[pool.submit(build_one, task)] = task
         except KeyboardInterrupt:
             for future in running:
                 future.cancel()
@@ -178,7 +207,7 @@ def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
                 if not future.cancelled():
                     yield future.result()
             raise
-        except BaseException:  # the caller stopped early (GeneratorExit) or a worker died
+        except BaseException:  # the caller stopped early (GeneratorExit)
             for future in running:
                 future.cancel()
             raise

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assembler import answers, pipeline
+from assembler import answers, batch, pipeline
 
 from agencies import make_batch
 
@@ -178,3 +178,25 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert not [p for p in out.iterdir() if ".staging" in p.name or p.name.startswith(".claims")]
     built = [line for line in stdout.splitlines() if "│ built" in line]
     assert len(built) == len(packages)  # the summary lists exactly what was written
+
+
+_REAL_BUILD = batch.build_one
+
+
+def _fragile(task: batch.Task) -> batch.Outcome:
+    if task.path.endswith("agency-0002.yaml"):
+        os._exit(9)  # as if the kernel killed the worker (out of memory)
+    return _REAL_BUILD(task)
+
+
+def test_a_worker_that_dies_costs_only_its_own_agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = make_batch(tmp_path / "agencies", 6)
+    monkeypatch.setattr(batch, "build_one", _fragile)  # forked workers inherit it
+    outcomes = {o.file: o for o in batch.run(src, tmp_path / "out", jobs=2)}
+    assert len(outcomes) == 6
+    assert outcomes["agency-0002.yaml"].status == "failed"
+    assert "stopped unexpectedly" in outcomes["agency-0002.yaml"].errors[0]
+    assert all(o.status == "built" for name, o in outcomes.items() if name != "agency-0002.yaml")
+    for o in outcomes.values():
+        if o.package and o.status == "built":
+            assert_complete(tmp_path / "out" / o.package)
