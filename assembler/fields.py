@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
@@ -88,13 +89,19 @@ def values(flat: Mapping[str, Any], used: Iterable[str]) -> dict[str, Any]:
 
     Same test as ``uses`` for every answer, done with set lookups (thousands of answers).
     """
-    exact = set(used)
+    exact = frozenset(used)
     above = {u.rsplit(".", n)[0] for u in exact for n in range(1, u.count(".") + 1)}
     out = {}
-    for key, value in sorted(flat.items()):
-        plain = _INDEX.sub("", key)
-        parts = plain.split(".")
-        prefixes = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    for key in sorted(flat):
+        plain, prefixes = _prefixes(key)
         if plain in above or not prefixes.isdisjoint(exact):
-            out[key] = value
+            out[key] = flat[key]
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _prefixes(key: str) -> tuple[str, frozenset[str]]:
+    # Answer paths repeat across documents and agencies: split each one once per process.
+    plain = _INDEX.sub("", key)
+    parts = plain.split(".")
+    return plain, frozenset(".".join(parts[:i]) for i in range(1, len(parts) + 1))
