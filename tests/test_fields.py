@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from assembler import catalog, fields, pipeline
@@ -63,3 +64,20 @@ def test_plan_names_the_answers_behind_each_regeneration(tmp_path):
     new_hashes = {d["id"]: d["answers_sha256"] for d in after["documents"]}
     assert new_hashes["charter"] == hashes["charter"]
     assert new_hashes["launch_agenda"] != hashes["launch_agenda"]
+
+
+def test_values_selects_exactly_what_uses_selects() -> None:
+    flat = {
+        "people[0].name": "A",
+        "people[0].role": "pm",
+        "agency.name": "X",
+        "agency.short_name": "Y",
+        "system": "S",
+        "phase.start": "2027-01-04",
+        "phase.scope[1]": "z",
+    }
+    candidates = ["people", "people.name", "agency.name", "agency", "system.name", "phase", "phase.scope", "none"]
+    for size in range(len(candidates) + 1):
+        for used in itertools.combinations(candidates, size):
+            expected = {k: v for k, v in sorted(flat.items()) if fields.uses(k, used)}
+            assert fields.values(flat, used) == expected, used
