@@ -196,7 +196,8 @@ def test_a_worker_that_dies_costs_only_its_own_agency(tmp_path: Path, monkeypatc
     assert len(outcomes) == 6
     assert outcomes["agency-0002.yaml"].status == "failed"
     assert "stopped unexpectedly" in outcomes["agency-0002.yaml"].errors[0]
-    assert all(o.status == "built" for name, o in outcomes.items() if name != "agency-0002.yaml")
-    for o in outcomes.values():
-        if o.package and o.status == "built":
-            assert_complete(tmp_path / "out" / o.package)
+    # A retried agency whose package was written before the worker died is found up to date.
+    others = [o for name, o in outcomes.items() if name != "agency-0002.yaml"]
+    assert all(o.status in ("built", "unchanged") and o.package for o in others)
+    for o in others:
+        assert_complete(tmp_path / "out" / str(o.package))
