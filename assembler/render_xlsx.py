@@ -119,41 +119,55 @@ class _Sheet:
 
     def write_row(self, number: int, row: xlsx_xml.Row, cells: tuple[xlsx_xml.Cell, ...], extra: dict[str, Any]) -> str:
         xml = []
+        names = self.names({**extra, "row": number})
         for cell in cells:
             ref = f"{cell.letter}{number}"
             if cell.literal is not None:
                 xml.append(f'<c r="{ref}"{cell.style}{cell.literal}')
             else:
-                xml.append(self.write_cell(ref, cell.style, self.value(cell.raw, number, extra, ref)))
+                xml.append(self.write_cell(ref, cell.style, self.value(cell.raw, number, extra, ref, names)))
         body = "".join(xml)
         if not body and not row.attrs:
             return ""
         return f'<row r="{number}"{row.attrs}>{body}</row>'
 
-    def value(self, raw: Any, row: int, extra: dict[str, Any], where: str) -> Any:
+    def names(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """Every name a cell sees, built once per row (Jinja's own render copies them per call)."""
+        return {**self.env.globals, **self.context, "span": self.spans, **extra}
+
+    def value(self, raw: Any, row: int, extra: dict[str, Any], where: str, names: dict[str, Any] | None = None) -> Any:
         if not isinstance(raw, str):
             return raw
         if raw.startswith("="):
             return Formula(_ROW.sub(lambda m: str(row + int(m.group(1) or 0)), raw))
         if "{{" not in raw and "{%" not in raw:
             return raw
+        names = self.names({**extra, "row": row}) if names is None else names
         whole = _WHOLE.match(raw)
         if whole and "{{" not in whole.group(1):
-            return self.evaluate(whole.group(1), {**extra, "row": row}, where)
+            return self.evaluate(whole.group(1), {}, where, names)
         try:
-            return self.env.from_string(raw).render({**self.context, "span": self.spans, **extra, "row": row})
+            template = self.env.from_string(raw)
+            return self.env.concat(template.root_render_func(self.run_context(template, names)))
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise TemplateError(f"{self.where(where)}: {_reason(exc, self.context)}") from None
 
-    def evaluate(self, expr: str, extra: dict[str, Any], where: str) -> Any:
+    def evaluate(self, expr: str, extra: dict[str, Any], where: str, names: dict[str, Any] | None = None) -> Any:
         try:
-            compiled = self.env.compile_expression(expr.strip(), undefined_to_none=False)
-            value = compiled(**{**self.context, "span": self.spans, **extra})
+            template = self.env.compile_expression(expr.strip(), undefined_to_none=False)._template
+            context = self.run_context(template, self.names(extra) if names is None else names)
+            for _ in template.root_render_func(context):  # what TemplateExpression.__call__ does
+                pass
+            value = context.vars["result"]
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise TemplateError(f"{self.where(where)}: {_reason(exc, self.context)}") from None
         if isinstance(value, jinja2.Undefined):
             value._fail_with_undefined_error()
         return value
+
+    def run_context(self, template: jinja2.Template, names: dict[str, Any]) -> jinja2.runtime.Context:
+        # A fresh context per cell over the row's shared names: a {% set %} stays in its cell.
+        return self.env.context_class(self.env, names, template.name, template.blocks)
 
     def write_cell(self, ref: str, style: str, value: Any) -> str:
         if isinstance(value, Formula):  # stored as openpyxl stores a cell value set to this text

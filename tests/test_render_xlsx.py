@@ -267,3 +267,13 @@ def test_xml_writer_matches_the_openpyxl_renderer_on_a_busy_template(tmp_path):
     facts = _workbook_facts(new)
     assert facts == _workbook_facts(_reference_render(path, ctx))
     assert facts["Data"]["filter"] == "A1:D3" and facts["Data"]["print"][2] == "'Data'!$A$1:$D$5"
+
+
+def test_a_set_in_one_cell_stays_in_that_cell(tmp_path):
+    path = template(tmp_path, [["{% set n = 5 %}{{ n }}", "{{ n is defined }}", "Row {{ row }} of {{ itmes }}"]])
+    ws_path = template(tmp_path, [["{% set n = 5 %}{{ n }}", "{{ n is defined }}"]], name="ok.xlsx")
+    ws = filled(ws_path, {})
+    assert [c.value for c in ws[1]] == ["5", False]
+    with pytest.raises(TemplateError) as info:
+        render_xlsx.render(path, {"items": []})
+    assert str(info.value) == "t.xlsx, sheet Data, cell C1: unknown field 'itmes'; did you mean 'items'?"
