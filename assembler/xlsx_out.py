@@ -25,8 +25,9 @@ from openpyxl.utils.datetime import to_excel
 from .xlsx_xml import NS, Book, Sheet, attr, escape, stretch, unescape
 
 _M = f"{{{NS}}}"
-_DEFINED = re.compile(r'(<definedName\b[^>]*\bname="([^"]+)"[^>]*\blocalSheetId="(\d+)"[^>]*>)([^<]*)(</definedName>)')
-_HEADER = re.compile(r"<(oddHeader|oddFooter|evenHeader|evenFooter|firstHeader|firstFooter)>([^<]*)</\1>")
+_P = r"(?:[\w.-]+:)?"  # a namespace prefix, as some writers use
+_DEFINED = re.compile(rf"(<{_P}definedName\b([^>]*)>)([^<]*)(</{_P}definedName>)")
+_HEADER = re.compile(rf"<({_P}(?:odd|even|first)(?:Header|Footer))>([^<]*)</\1>")
 _DATE_TYPES = (dt.date, dt.time, dt.timedelta)  # dt.datetime is a dt.date
 
 
@@ -75,8 +76,10 @@ class Output:
         head, tail = sheet.head, sheet.tail
         local = str(sheet.index)
         if shift is not None:
-            head = re.sub(r'(<dimension ref=")([^"]+)', lambda m: m[1] + stretch(m[2], shift), head, count=1)
-            autofilter = re.search(r'<autoFilter ref="([^"]+)"', tail)
+            head = re.sub(
+                rf'(<{_P}dimension\b[^>]*?\bref=")([^"]+)', lambda m: m[1] + stretch(m[2], shift), head, count=1
+            )
+            autofilter = re.search(rf'<{_P}autoFilter\b[^>]*?\bref="([^"]+)"', tail)
             if autofilter:
                 ref = stretch(autofilter[1], shift)
                 tail = tail[: autofilter.start(1)] + ref + tail[autofilter.end(1) :]
@@ -84,16 +87,16 @@ class Output:
                     f"{quote_sheetname(sheet.title)}!{absolute_coordinate(ref)}"
                 )
             tail = re.sub(
-                r'(<conditionalFormatting\b[^>]*\bsqref=")([^"]+)',
+                rf'(<{_P}conditionalFormatting\b[^>]*\bsqref=")([^"]+)',
                 lambda m: m[1] + " ".join(stretch(r, shift) for r in m[2].split()),
                 tail,
             )
             for found in _DEFINED.finditer(self.workbook_xml()):
-                if found[2] == "_xlnm.Print_Area" and found[3] == local:
-                    areas = [unescape(a).split("!")[-1].replace("$", "") for a in found[4].split(",")]
+                if _name(found[2]) == (local, "_xlnm.Print_Area"):
+                    areas = [a.split("!")[-1].replace("$", "") for a in unescape(found[3]).split(",")]
                     quoted = quote_sheetname(sheet.title)
                     refs = [f"{quoted}!{absolute_coordinate(stretch(a, shift))}" for a in areas]
-                    self.names[(local, found[2])] = ",".join(refs)
+                    self.names[(local, "_xlnm.Print_Area")] = ",".join(refs)
         tail = _HEADER.sub(lambda m: f"<{m[1]}>{escape(fill(unescape(m[2])))}</{m[1]}>" if "{{" in m[2] else m[0], tail)
         self.sheets[sheet.part] = (head + rows + tail).encode("utf-8")
 
@@ -103,8 +106,9 @@ class Output:
     def package(self) -> bytes:
         book = self.book
         parts = {**book.parts, **self.sheets}
+        names = self.names
         xml = _DEFINED.sub(
-            lambda m: m[1] + escape(self.names.get((m[3], m[2]), unescape(m[4]))) + m[5], self.workbook_xml()
+            lambda m: m[1] + escape(names[_name(m[2])]) + m[4] if _name(m[2]) in names else m[0], self.workbook_xml()
         )
         parts[book.workbook_part] = _full_calc(xml).encode("utf-8")
         if self.date_styles and book.styles_part:
@@ -116,16 +120,24 @@ class Output:
         return out.getvalue()
 
 
+def _name(attrs: str) -> tuple[str, str]:
+    """(localSheetId, name) of a definedName element, from its attributes."""
+    local = re.search(r'\blocalSheetId="(\d+)"', attrs)
+    name = re.search(r'\bname="([^"]*)"', attrs)
+    return (local[1] if local else "", name[1] if name else "")
+
+
 def _full_calc(xml: str) -> str:
     """Formulas are written without cached results: ask the reader to calculate on load."""
-    calc = re.search(r"<calcPr\b[^>]*?(/?)>", xml)
+    calc = re.search(rf"<{_P}calcPr\b[^>]*?/?>", xml)
     if calc:
-        if "fullCalcOnLoad=" in calc[0]:
-            return xml.replace(calc[0], re.sub(r'fullCalcOnLoad="\w+"', 'fullCalcOnLoad="1"', calc[0]))
-        return xml[: calc.start()] + "<calcPr" + ' fullCalcOnLoad="1"' + calc[0][7:] + xml[calc.end() :]
-    ends = [m.end() for m in re.finditer(r"</(?:sheets|functionGroups|externalReferences|definedNames)>", xml)]
-    at = max(ends) if ends else len(xml)
-    return xml[:at] + '<calcPr fullCalcOnLoad="1"/>' + xml[at:]
+        tag = re.sub(r'\sfullCalcOnLoad="\w+"', "", calc[0])
+        tag = re.sub(r"^(<[\w.:-]+)", r'\1 fullCalcOnLoad="1"', tag)
+        return xml[: calc.start()] + tag + xml[calc.end() :]
+    ends = list(re.finditer(rf"</({_P})(?:sheets|functionGroups|externalReferences|definedNames)>", xml))
+    if not ends:
+        return xml
+    return xml[: ends[-1].end()] + f'<{ends[-1][1]}calcPr fullCalcOnLoad="1"/>' + xml[ends[-1].end() :]
 
 
 def _without_calc_chain(parts: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:

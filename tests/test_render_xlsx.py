@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from copy import copy
 from pathlib import Path
@@ -277,3 +278,44 @@ def test_a_set_in_one_cell_stays_in_that_cell(tmp_path):
     with pytest.raises(TemplateError) as info:
         render_xlsx.render(path, {"items": []})
     assert str(info.value) == "t.xlsx, sheet Data, cell C1: unknown field 'itmes'; did you mean 'items'?"
+
+
+def _rewrite(path: Path, change: dict[str, Any]) -> None:
+    """Edit a saved workbook's parts as Excel would write them (openpyxl cannot)."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n).decode() for n in zf.namelist()}
+    for name, edit in change.items():
+        parts[name] = edit(parts.get(name, ""))
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+
+
+def test_excel_style_parts_shared_formulas_prefixes_and_calc_chain(tmp_path):
+    path = template(tmp_path, [["{%row for x in items %}{{ x }}", "=A{row}*2"], [1, "=A2*2"], [2, "=A3*2"]])
+    shared = '<f t="shared" ref="B2:B3" si="0">A2*2</f>'
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+    chain = f'<Relationship Id="rId9" Type="{kind}" Target="calcChain.xml"/>'
+    _rewrite(
+        path,
+        {
+            "xl/worksheets/sheet1.xml": lambda x: (
+                re.sub(r"<(/?)(\w+)", r"<\1x:\2", x.replace("xmlns=", "xmlns:x="))
+                .replace("<x:f>A2*2</x:f>", shared.replace("<f", "<x:f").replace("</f>", "</x:f>"))
+                .replace("<x:f>A3*2</x:f>", '<x:f t="shared" si="0"/>')
+            ),
+            "xl/calcChain.xml": lambda _: f'<calcChain xmlns="{xlsx_xml.NS}"><c r="B2" i="1"/></calcChain>',
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace("</Relationships>", chain + "</Relationships>"),
+        },
+    )
+    blob = render_xlsx.render(path, {"items": ["a", "b"]})
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        assert "xl/calcChain.xml" not in zf.namelist() and b"calcChain" not in zf.read("xl/_rels/workbook.xml.rels")
+    ws = load_workbook(io.BytesIO(blob))["Data"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["a", "=A1*2"],
+        ["b", "=A2*2"],
+        [1, "=A2*2"],  # a formula without {row} is kept as written
+        [2, "=A3*2"],
+    ]
+    assert _workbook_facts(blob) == _workbook_facts(_reference_render(path, {"items": ["a", "b"]}))
