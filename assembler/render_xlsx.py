@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import jinja2
-from openpyxl import load_workbook
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 
 from . import container, sandbox, xlsx_out, xlsx_xml
 from .errors import TemplateError
@@ -70,11 +71,10 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
 
 def sources(template: Path) -> list[str]:
     """Each row's cell templates as one Jinja source (loops included), plus headers/footers."""
-    wb = load_workbook(template)
     out = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            texts = [c.value for c in row if isinstance(c.value, str) and not c.value.startswith("=")]
+    for sheet in xlsx_xml.load(template).sheets:
+        for row in sheet.rows:
+            texts = [c.raw for c in row.cells if isinstance(c.raw, str) and not c.raw.startswith("=")]
             if not texts:
                 continue
             loop = _LOOP.match(texts[0])
@@ -83,7 +83,11 @@ def sources(template: Path) -> list[str]:
                 out.append(f"{{% for {loop.group(1)} in {loop.group(2)} %}}{body}{{% endfor %}}")
             else:
                 out.append(" ".join(texts))
-        out += [p.text for hf in (ws.oddHeader, ws.oddFooter) for p in (hf.left, hf.center, hf.right) if p.text]
+        for text in xlsx_xml.odd_headers(sheet):
+            element = ElementTree.Element("text")
+            element.text = text
+            item = HeaderFooterItem.from_tree(element)  # split into left, center and right as Excel does
+            out += [p.text for p in (item.left, item.center, item.right) if p.text] if item else []
     return out
 
 

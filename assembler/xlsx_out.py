@@ -130,6 +130,8 @@ def _name(attrs: str) -> tuple[str, str]:
 def _full_calc(xml: str) -> str:
     """Formulas are written without cached results: ask the reader to calculate on load."""
     calc = re.search(rf"<{_P}calcPr\b[^>]*?/?>", xml)
+    if calc and 'fullCalcOnLoad="1"' in calc[0]:
+        return xml
     if calc:
         tag = re.sub(r'\sfullCalcOnLoad="\w+"', "", calc[0])
         tag = re.sub(r"^(<[\w.:-]+)", r'\1 fullCalcOnLoad="1"', tag)

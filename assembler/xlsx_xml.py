@@ -208,6 +208,11 @@ def _cell(c: ET.Element, letters: str, column: int, row: int, shared: list[str],
     return Cell(column, letters, style, None, ("" if kind == "n" else f' t="{kind}"') + f"><v>{escape(v)}</v></c>")
 
 
+def odd_headers(sheet: Sheet) -> list[str]:
+    """The text of the sheet's page header and footer (odd pages: the ones every sheet shows)."""
+    return [unescape(m[1]) for m in re.finditer(r"<(?:[\w.-]+:)?odd(?:Header|Footer)>([^<]*)<", sheet.tail)]
+
+
 def escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;") if "\r" in text else text  # a bare CR would read back as LF

@@ -268,6 +268,7 @@ def test_xml_writer_matches_the_openpyxl_renderer_on_a_busy_template(tmp_path):
     facts = _workbook_facts(new)
     assert facts == _workbook_facts(_reference_render(path, ctx))
     assert facts["Data"]["filter"] == "A1:D3" and facts["Data"]["print"][2] == "'Data'!$A$1:$D$5"
+    assert render_xlsx.sources(path) == _reference_sources(path)
 
 
 def test_a_set_in_one_cell_stays_in_that_cell(tmp_path):
@@ -319,3 +320,24 @@ def test_excel_style_parts_shared_formulas_prefixes_and_calc_chain(tmp_path):
         [2, "=A3*2"],
     ]
     assert _workbook_facts(blob) == _workbook_facts(_reference_render(path, {"items": ["a", "b"]}))
+
+
+def _reference_sources(path: Path) -> list[str]:
+    """The former sources(), read through openpyxl."""
+    out = []
+    for ws in load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            texts = [c.value for c in row if isinstance(c.value, str) and not c.value.startswith("=")]
+            if texts and (loop := render_xlsx._LOOP.match(texts[0])):
+                body = " ".join([texts[0][loop.end() :], *texts[1:]])
+                out.append(f"{{% for {loop.group(1)} in {loop.group(2)} %}}{body}{{% endfor %}}")
+            elif texts:
+                out.append(" ".join(texts))
+        out += [p.text for hf in (ws.oddHeader, ws.oddFooter) for p in (hf.left, hf.center, hf.right) if p.text]
+    return out
+
+
+def test_sources_match_the_openpyxl_reading():
+    path = catalog.DEFAULT_TEMPLATES / "xlsx" / "master_schedule.xlsx"
+    assert render_xlsx.sources(path) == _reference_sources(path)
+    assert any("{% for t in schedule_rows %}" in s for s in render_xlsx.sources(path))
