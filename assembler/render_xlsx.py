@@ -1,4 +1,4 @@
-"""Fill an Excel template with a context; the only module importing openpyxl.
+"""Fill an Excel template with a context (with xlsx_xml and xlsx_out, the only modules using openpyxl).
 
 Template syntax (docs/xlsx-templates.md):
 - ``{{ expr }}`` as a cell's whole text gives the native value (dates stay real dates);
@@ -8,6 +8,9 @@ Template syntax (docs/xlsx-templates.md):
   (``{row-1}`` the row above);
   ``formula(text, a=..., b=...)`` in an expression builds one with whole-number arguments.
 Values from the answers never become formulas: text is always stored as text.
+
+The template is parsed once per process (xlsx_xml) and filled sheets are written as XML
+(xlsx_out); openpyxl's workbook load and save cost several times more than the filling.
 """
 
 from __future__ import annotations
