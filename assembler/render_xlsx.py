@@ -1,4 +1,4 @@
-"""Fill an Excel template with a context; the only module importing openpyxl.
+"""Fill an Excel template with a context (with xlsx_xml and xlsx_out, the only modules using openpyxl).
 
 Template syntax (docs/xlsx-templates.md):
 - ``{{ expr }}`` as a cell's whole text gives the native value (dates stay real dates);
@@ -8,30 +8,32 @@ Template syntax (docs/xlsx-templates.md):
   (``{row-1}`` the row above);
   ``formula(text, a=..., b=...)`` in an expression builds one with whole-number arguments.
 Values from the answers never become formulas: text is always stored as text.
+
+The template is parsed once per process (xlsx_xml) and filled sheets are written as XML
+(xlsx_out); openpyxl's workbook load and save cost several times more than the filling.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
-from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import jinja2
-from openpyxl import load_workbook
-from openpyxl.formatting.formatting import ConditionalFormattingList
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 
-from . import container, sandbox
+from . import container, sandbox, xlsx_out, xlsx_xml
 from .errors import TemplateError
 
 EXCEL_CELL_LIMIT = 32_767
 _LOOP = re.compile(r"^\s*\{%\s*row\s+for\s+(\w+)\s+in\s+(.+?)\s*%\}")
 _ROW = re.compile(r"\{row([+-]\d+)?\}")
 _WHOLE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # not allowed in XML 1.0
+_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 
 @dataclass(frozen=True)
@@ -59,27 +61,23 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled workbook as bytes (normalised for determinism by package)."""
     container.check(template, "xlsx")
     try:
-        wb = load_workbook(template)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        book = xlsx_xml.load(template)
+    except Exception as exc:  # a damaged part can fail in many ways
         raise TemplateError(f"{template.name}: not a usable Excel template ({exc})") from None
-    if wb.vba_archive is not None:
-        raise TemplateError(f"{template.name}: contains macros; macro-enabled templates are refused")
     base = {**context, "formula": formula}
+    out = xlsx_out.Output(book)
     with sandbox.time_limit(template.name):
-        for ws in wb.worksheets:
-            _Sheet(template.name, ws, base).render()
-    out = io.BytesIO()
-    wb.save(out)
-    return sandbox.check_size(template.name, out.getvalue())
+        for sheet in book.sheets:
+            _Sheet(template.name, sheet, base, out).render()
+    return sandbox.check_size(template.name, out.package())
 
 
 def sources(template: Path) -> list[str]:
     """Each row's cell templates as one Jinja source (loops included), plus headers/footers."""
-    wb = load_workbook(template)
     out = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            texts = [c.value for c in row if isinstance(c.value, str) and not c.value.startswith("=")]
+    for sheet in xlsx_xml.load(template).sheets:
+        for row in sheet.rows:
+            texts = [c.raw for c in row.cells if isinstance(c.raw, str) and not c.raw.startswith("=")]
             if not texts:
                 continue
             loop = _LOOP.match(texts[0])
@@ -88,127 +86,121 @@ def sources(template: Path) -> list[str]:
                 out.append(f"{{% for {loop.group(1)} in {loop.group(2)} %}}{body}{{% endfor %}}")
             else:
                 out.append(" ".join(texts))
-        out += [p.text for hf in (ws.oddHeader, ws.oddFooter) for p in (hf.left, hf.center, hf.right) if p.text]
+        for text in xlsx_xml.odd_headers(sheet):
+            element = ElementTree.Element("text")
+            element.text = text
+            item = HeaderFooterItem.from_tree(element)  # split into left, center and right as Excel does
+            out += [p.text for p in (item.left, item.center, item.right) if p.text] if item else []
     return out
 
 
 class _Sheet:
-    def __init__(self, template: str, ws: Worksheet, context: dict[str, Any]) -> None:
-        self.template, self.ws, self.context = template, ws, context
+    def __init__(self, template: str, sheet: xlsx_xml.Sheet, context: dict[str, Any], out: xlsx_out.Output) -> None:
+        self.template, self.sheet, self.context, self.out = template, sheet, context, out
         self.env = sandbox.sheet_env()
         self.spans: dict[str, Span] = {}
 
     def where(self, cell: str) -> str:
-        return f"{self.template}, sheet {self.ws.title}, cell {cell}"
+        return f"{self.template}, sheet {self.sheet.title}, cell {cell}"
 
     def render(self) -> None:
-        ws = self.ws
-        rows = [
-            (r, ws.row_dimensions[r].height, [(c.column, c.value, copy(c._style)) for c in row])
-            for r, row in enumerate(ws.iter_rows(), start=1)
-        ]
-        ws.delete_rows(1, ws.max_row)
-        out_row, shift_at, shift = 1, [], 0
-        for src_row, height, cells in rows:
-            first = cells[0][1] if cells else None
-            loop = _LOOP.match(first) if isinstance(first, str) else None
+        xml: list[str] = []
+        shift, looped = 0, False
+        for row in self.sheet.rows:
+            out_row = row.number + shift
+            first = row.cells[0] if row.cells and row.cells[0].column == 1 else None
+            loop = _LOOP.match(first.raw) if first is not None and isinstance(first.raw, str) else None
             if loop is None:
-                self.write_row(out_row, height, cells, {})
-                out_row += 1
+                xml.append(self.write_row(out_row, row, row.cells, {}))
                 continue
             name, expr = loop.group(1), loop.group(2)
-            items = list(self.evaluate(expr, {}, f"A{src_row}") or [])
-            cells = [(cells[0][0], str(first)[loop.end() :], cells[0][2]), *cells[1:]]
+            items = list(self.evaluate(expr, {}, f"A{row.number}") or [])
+            cells = (replace(row.cells[0], raw=row.cells[0].raw[loop.end() :]), *row.cells[1:])
             self.spans[name] = Span(out_row, out_row + len(items) - 1, len(items))
-            for item in items:
-                self.write_row(out_row, height, cells, {name: item})
-                out_row += 1
-            shift_at.append(src_row)
+            for offset, item in enumerate(items):
+                xml.append(self.write_row(out_row + offset, row, cells, {name: item}))
+            looped = True
             shift += len(items) - 1
-        self.fix_ranges(shift_at, shift)
-        self.render_header_footer()
+        fill = lambda text: str(self.value(text, 0, {}, "header/footer"))  # noqa: E731
+        self.out.sheet(self.sheet, "".join(xml), shift if looped else None, fill)
 
-    def write_row(
-        self, row: int, height: float | None, cells: list[tuple[int, Any, Any]], extra: dict[str, Any]
-    ) -> None:
-        if height is not None:
-            self.ws.row_dimensions[row].height = height
-        for column, value, style in cells:
-            cell = self.ws.cell(row=row, column=column)
-            cell._style = copy(style)
-            self.set_value(cell, self.value(value, row, extra, cell.coordinate))
+    def write_row(self, number: int, row: xlsx_xml.Row, cells: tuple[xlsx_xml.Cell, ...], extra: dict[str, Any]) -> str:
+        xml = []
+        names = self.names({**extra, "row": number})
+        for cell in cells:
+            ref = f"{cell.letter}{number}"
+            if cell.literal is not None:
+                xml.append(f'<c r="{ref}"{cell.style}{cell.literal}')
+            else:
+                xml.append(self.write_cell(ref, cell.style, self.value(cell.raw, number, extra, ref, names)))
+        body = "".join(xml)
+        if not body and not row.attrs:
+            return ""
+        return f'<row r="{number}"{row.attrs}>{body}</row>'
 
-    def value(self, raw: Any, row: int, extra: dict[str, Any], where: str) -> Any:
+    def names(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """Every name a cell sees, built once per row (Jinja's own render copies them per call)."""
+        return {**self.env.globals, **self.context, "span": self.spans, **extra}
+
+    def value(self, raw: Any, row: int, extra: dict[str, Any], where: str, names: dict[str, Any] | None = None) -> Any:
         if not isinstance(raw, str):
             return raw
         if raw.startswith("="):
             return Formula(_ROW.sub(lambda m: str(row + int(m.group(1) or 0)), raw))
         if "{{" not in raw and "{%" not in raw:
             return raw
+        names = self.names({**extra, "row": row}) if names is None else names
         whole = _WHOLE.match(raw)
         if whole and "{{" not in whole.group(1):
-            return self.evaluate(whole.group(1), {**extra, "row": row}, where)
+            return self.evaluate(whole.group(1), {}, where, names)
         try:
-            return self.env.from_string(raw).render({**self.context, "span": self.spans, **extra, "row": row})
+            template = self.env.from_string(raw)
+            return self.env.concat(template.root_render_func(self.run_context(template, names)))
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise TemplateError(f"{self.where(where)}: {_reason(exc, self.context)}") from None
 
-    def evaluate(self, expr: str, extra: dict[str, Any], where: str) -> Any:
+    def evaluate(self, expr: str, extra: dict[str, Any], where: str, names: dict[str, Any] | None = None) -> Any:
         try:
-            compiled = self.env.compile_expression(expr.strip(), undefined_to_none=False)
-            value = compiled(**{**self.context, "span": self.spans, **extra})
+            template = self.env.compile_expression(expr.strip(), undefined_to_none=False)._template
+            context = self.run_context(template, self.names(extra) if names is None else names)
+            for _ in template.root_render_func(context):  # what TemplateExpression.__call__ does
+                pass
+            value = context.vars["result"]
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise TemplateError(f"{self.where(where)}: {_reason(exc, self.context)}") from None
         if isinstance(value, jinja2.Undefined):
             value._fail_with_undefined_error()
         return value
 
-    def set_value(self, cell: Any, value: Any) -> None:
-        if isinstance(value, Formula):
-            cell.value = value.text
-            return
+    def run_context(self, template: jinja2.Template, names: dict[str, Any]) -> jinja2.runtime.Context:
+        # A fresh context per cell over the row's shared names: a {% set %} stays in its cell.
+        return self.env.context_class(self.env, names, template.name, template.blocks)
+
+    def write_cell(self, ref: str, style: str, value: Any) -> str:
+        if isinstance(value, Formula):  # stored as openpyxl stores a cell value set to this text
+            text = self.checked(ref, value.text[:EXCEL_CELL_LIMIT])
+            if len(text) > 1 and text.startswith("="):
+                return self.out.formula(ref, style, text)
+            if text in _ERROR_CODES:
+                return self.out.error(ref, style, text)
+            return self.out.cell(ref, style, text)
         if isinstance(value, jinja2.Undefined):
             value = None
         if isinstance(value, str):
             if len(value) > EXCEL_CELL_LIMIT:
                 raise TemplateError(
-                    f"{self.where(cell.coordinate)}: {len(value):,} characters; "
-                    f"an Excel cell holds at most {EXCEL_CELL_LIMIT:,}"
+                    f"{self.where(ref)}: {len(value):,} characters; an Excel cell holds at most {EXCEL_CELL_LIMIT:,}"
                 )
-            cell.value = value
-            cell.data_type = "s"  # answer text is text, even when it starts with = + - @
-            return
-        cell.value = value
+            value = self.checked(ref, value)  # answer text is text, even when it starts with = + - @
+        try:
+            return self.out.cell(ref, style, value)
+        except TypeError as exc:
+            raise TemplateError(f"{self.where(ref)}: {exc}") from None
 
-    def fix_ranges(self, shift_at: list[int], shift: int) -> None:
-        """Stretch the autofilter, print area and conditional formats over the rows loops added."""
-        if not shift_at:
-            return
-        ws = self.ws
-        if ws.auto_filter.ref:
-            ws.auto_filter.ref = _stretch(ws.auto_filter.ref, shift)
-        if ws.print_area:
-            ws.print_area = [_stretch(a.split("!")[-1].replace("$", ""), shift) for a in ws.print_area.split(",")]
-        if ws.conditional_formatting:
-            rules = [(str(cf.sqref), cf.rules) for cf in ws.conditional_formatting]
-            ws.conditional_formatting = ConditionalFormattingList()
-            for ref, cf_rules in rules:
-                for rule in cf_rules:
-                    ws.conditional_formatting.add(" ".join(_stretch(r, shift) for r in ref.split()), rule)
-
-    def render_header_footer(self) -> None:
-        for hf in (self.ws.oddHeader, self.ws.oddFooter, self.ws.evenHeader, self.ws.evenFooter):
-            for part in (hf.left, hf.center, hf.right):
-                if part.text and "{{" in part.text:
-                    part.text = str(self.value(part.text, 0, {}, "header/footer"))
-
-
-def _stretch(ref: str, shift: int) -> str:
-    match = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", ref)
-    if not match:
-        return ref
-    c1, r1, c2, r2 = match.groups()
-    return f"{c1}{r1}:{c2}{max(int(r2) + shift, int(r1))}"
+    def checked(self, ref: str, text: str) -> str:
+        if _ILLEGAL.search(text):
+            raise TemplateError(f"{self.where(ref)}: contains a control character, which Excel cannot store")
+        return text
 
 
 def _reason(exc: Exception, context: Mapping[str, Any]) -> str:
