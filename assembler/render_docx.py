@@ -90,10 +90,6 @@ _LISTING = ("\t", "\a", "\n", "\f")  # the only characters docxtpl's resolve_lis
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # resolve_listing's paragraph
 
 
-class _Unsupported(Exception):
-    """A template feature the prepared path does not reproduce: such templates use docxtpl."""
-
-
 class _Part(NamedTuple):
     name: str  # zip member
     template: Any  # jinja2.Template of the patched XML, as docxtpl's render_xml_part compiles it
@@ -124,7 +120,7 @@ class _Prepared:
         self.footnote_texts = [(p.partname.membername, p.blob.decode("utf-8")) for p in footnotes]
         core = next((r.target_part for r in package.rels.values() if r.reltype == RT.CORE_PROPERTIES), None)
         if not isinstance(core, CorePropertiesPart):
-            raise _Unsupported("no core properties part")  # python-docx would add one, dated now
+            raise ValueError("no core properties part")  # python-docx would add one, dated now
         self.core_name = core.partname.membername
         self.core_element = core.element
         env = sandbox.template_env()
@@ -134,14 +130,14 @@ class _Prepared:
         dynamic = [self.body.name, self.core_name, *(p.name for p in self.headers_footers)]
         dynamic += [name for name, _ in self.footnote_texts]
         if len(set(dynamic)) != len(dynamic):
-            raise _Unsupported("a part rendered twice")
+            raise ValueError("a part rendered twice")
         # Every other part exactly as python-docx saves it (its own load and save, once).
         saved = io.BytesIO()
         Document(str(template)).save(saved)
         with zipfile.ZipFile(saved) as zf:
             names = zf.namelist()
             if len(set(names)) != len(names) or not set(dynamic) <= set(names):
-                raise _Unsupported("unexpected parts")
+                raise ValueError("unexpected parts")
             self.order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
             self.static = {n: ziputil.deflate(n, zf.read(n)) for n in names if n not in dynamic}
 
@@ -297,15 +293,12 @@ _checked: OrderedDict[_Key, None] = OrderedDict()
 
 def _check_container(template: Path) -> _Key:
     """Check the file once per version on disk (path, inode, size, times); returns that version."""
-    try:
-        stat = template.stat()
-        key = (str(template.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    except OSError:
-        key = None
-    if key is None or key not in _checked:
+    if not template.is_file():
+        container.check(template, "docx")  # reports what is missing
+    stat = template.stat()
+    key = (str(template.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _checked:
         container.check(template, "docx")
-    if key is None:  # container.check reports a missing file; anything else stays uncached
-        raise TemplateError(f"{template}: template not found")
     _checked[key] = None
     if len(_checked) > 256:
         _checked.popitem(last=False)
