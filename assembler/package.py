@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import time
 import unicodedata
 import zipfile
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import ziputil
 from .errors import OutputError
 
 MANIFEST = "manifest.json"
@@ -58,20 +60,48 @@ def normalize(blob: bytes, title: str, when: dt.date) -> bytes:
 
     stamp = f"{when.isoformat()}T00:00:00Z"
     src = zipfile.ZipFile(io.BytesIO(blob))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
-        # [Content_Types].xml first, as Office writes it; the rest in a fixed order.
-        ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
-        for name in ordered:
+    # [Content_Types].xml first, as Office writes it; the rest in a fixed order.
+    ordered = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    members = []
+    for name in ordered:
+        member = None if name == "docProps/core.xml" else _reusable(blob, src.getinfo(name))
+        if member is None:
             data = src.read(name)
             if name == "docProps/core.xml":
                 data = _fix_core(data, title, stamp)
-            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            member = ziputil.deflate(name, data)
+        members.append(member)
+    try:
+        return ziputil.write(members)
+    except ziputil.TooLarge:
+        return _normalize_zipfile(members)
+
+
+def _reusable(blob: bytes, info: zipfile.ZipInfo) -> ziputil.Member | None:
+    """A member this process already compressed the same way, taken without inflating it."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        return None
+    start = info.header_offset
+    if blob[start : start + 4] != b"PK\x03\x04":
+        return None
+    name_len, extra_len = struct.unpack_from("<2H", blob, start + 26)
+    begin = start + 30 + name_len + extra_len
+    raw = memoryview(blob)[begin : begin + info.compress_size]
+    return ziputil.reuse(info.filename, info.CRC, info.file_size, raw)
+
+
+def _normalize_zipfile(members: list[ziputil.Member]) -> bytes:
+    """The plain zipfile writer, for archives too large for ziputil (never a real document)."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for member in members:
+            info = zipfile.ZipInfo(member.name, ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, data, compresslevel=6)
+            dst.writestr(info, member.data, compresslevel=6)
     return out.getvalue()
 
 

@@ -2,22 +2,40 @@
 
 Rendering runs in the project's Jinja sandbox with autoescape on and undefined names as errors.
 Each distinct part (body, header, footer) is compiled once per process by that environment.
+
+Opening and saving a document with python-docx cost far more than filling it, so each template is
+prepared once per process (``_Prepared``): every part docxtpl renders is kept compiled, every other
+part is kept as the bytes python-docx saves for it, already compressed. A render fills the compiled
+parts with docxtpl's own post-processing and python-docx's serialisation, so the output is the
+same byte for byte. On any error the document is rendered again the plain docxtpl way, which
+reports it as it always did.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
+from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.parts.coreprops import CorePropertiesPart
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from lxml import etree
 
-from . import container, sandbox
+from . import container, sandbox, ziputil
 from .errors import TemplateError
 
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
@@ -38,7 +56,21 @@ def _patched(src_xml: str) -> str:
 
 def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled document as bytes (not yet normalised for determinism: see package)."""
-    _check_container(template)
+    key = _check_container(template)
+    prepared = _prepared(template, key)
+    if prepared is not None:
+        try:
+            with sandbox.time_limit(template.name):
+                members = prepared.render(dict(context))
+            return sandbox.check_size(template.name, ziputil.write(members))
+        except TemplateError:
+            raise
+        except Exception:  # rendered again below, which reports it as it always did
+            pass
+    return _render_docxtpl(template, context)
+
+
+def _render_docxtpl(template: Path, context: Mapping[str, Any]) -> bytes:
     try:
         doc = _Template(str(template))
         with sandbox.time_limit(template.name):
@@ -52,6 +84,202 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     return sandbox.check_size(template.name, out.getvalue())
 
 
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # docxtpl renders these
+_SECTIONS = "./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr"  # python-docx's Document.sections
+_LISTING = ("\t", "\a", "\n", "\f")  # the only characters docxtpl's resolve_listing rewrites
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # resolve_listing's paragraph
+
+
+class _Part(NamedTuple):
+    name: str  # zip member
+    template: Any  # jinja2.Template of the patched XML, as docxtpl's render_xml_part compiles it
+    encoding: str
+
+
+class _Prepared:
+    """One template, ready to fill: what docxtpl's render and python-docx's save do, done once."""
+
+    def __init__(self, template: Path) -> None:
+        doc = Document(str(template))
+        root, package = doc.element, doc.part.package
+        self.body = _part(doc.part.partname.membername, etree.tostring(root.body, encoding="unicode"))
+        # The document element with an empty body: each render puts its filled body in a copy.
+        self.skeleton = copy.deepcopy(root)
+        self.body_index = list(self.skeleton).index(self.skeleton.body)
+        for child in list(self.skeleton.body):
+            self.skeleton.body.remove(child)
+        rels = list(doc.part.rels.values())
+        self.headers_footers = [
+            _part(r.target_part.partname.membername, doc_text)
+            for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
+            for r in rels
+            if r.reltype == uri and r.target_part.blob
+            for doc_text in [etree.tostring(parse_xml(r.target_part.blob), encoding="unicode")]
+        ]
+        footnotes = [p for p in package.iter_parts() if p.content_type == CT.WML_FOOTNOTES]
+        self.footnote_texts = [(p.partname.membername, p.blob.decode("utf-8")) for p in footnotes]
+        core = next((r.target_part for r in package.rels.values() if r.reltype == RT.CORE_PROPERTIES), None)
+        if not isinstance(core, CorePropertiesPart):
+            raise ValueError("no core properties part")  # python-docx would add one, dated now
+        self.core_name = core.partname.membername
+        self.core_element = core.element
+        env = sandbox.template_env()
+        props = core.core_properties
+        self.properties = [env.from_string(getattr(props, name)) for name in _PROPERTIES]
+        self.memo: OrderedDict[Any, Any] = OrderedDict()
+        dynamic = [self.body.name, self.core_name, *(p.name for p in self.headers_footers)]
+        dynamic += [name for name, _ in self.footnote_texts]
+        if len(set(dynamic)) != len(dynamic):
+            raise ValueError("a part rendered twice")
+        # Every other part exactly as python-docx saves it (its own load and save, once).
+        saved = io.BytesIO()
+        Document(str(template)).save(saved)
+        with zipfile.ZipFile(saved) as zf:
+            names = zf.namelist()
+            if len(set(names)) != len(names) or not set(dynamic) <= set(names):
+                raise ValueError("unexpected parts")
+            self.order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+            self.static = {n: ziputil.deflate(n, zf.read(n)) for n in names if n not in dynamic}
+
+    def render(self, context: dict[str, Any]) -> list[ziputil.Member]:
+        """The members of the filled document, in package order (docxtpl's order of work)."""
+        # A part's bytes are a function of its filled text, which often repeats between builds.
+        body = _fill(self.body, context)
+        data, sections = _memo(self.memo, ("", body), self._document, body)
+        parts = {self.body.name: data}
+        for part in self.headers_footers:
+            text = _fill(part, context)
+            parts[part.name] = _memo(self.memo, (part.name, text), _serialized, text.encode(part.encoding))
+        values = tuple(t.render(context) for t in self.properties)
+        parts[self.core_name] = _memo(self.memo, (self.core_name, *values), self._core, values)
+        texts = dict(self.footnote_texts)
+        for _section in range(sections) if texts else ():
+            for name in texts:  # docxtpl renders footnotes once per section, each time on the last result
+                texts[name] = _fill(_part(name, texts[name]), context)
+        parts.update((name, text.encode("utf-8")) for name, text in texts.items())
+        out = []
+        for name in self.order:
+            member = self.static.get(name)
+            if member is None:
+                out.append(ziputil.deflate(name, parts[name]))
+            else:
+                ziputil.remember(member.data, member.crc, member.compressed)
+                out.append(member)
+        return out
+
+    def _document(self, body: str) -> tuple[bytes, int]:
+        """word/document.xml from the filled body as docxtpl builds it, and its number of sections."""
+        tree = _fix_tables(body)
+        for number, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
+            elt.attrib["id"] = str(number)  # docxtpl's fix_docpr_ids
+        root = copy.deepcopy(self.skeleton)
+        root.replace(root[self.body_index], tree)
+        return serialize_part_xml(root), len(root.xpath(_SECTIONS))
+
+    def _core(self, values: tuple[str, ...]) -> bytes:
+        """docProps/core.xml after docxtpl's render_properties."""
+        element = copy.deepcopy(self.core_element)
+        props = CoreProperties(element)
+        for name, value in zip(_PROPERTIES, values, strict=True):
+            setattr(props, name, value)
+        return serialize_part_xml(element)
+
+
+def _memo(cache: OrderedDict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make(*args)
+        if len(cache) > 32:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return value
+
+
+def _serialized(xml: bytes) -> bytes:
+    """A header or footer as python-docx saves it after docxtpl loads its filled XML (XmlPart.load)."""
+    return serialize_part_xml(parse_xml(xml))
+
+
+def _part(name: str, xml: str) -> _Part:
+    """A part's XML patched and compiled as docxtpl's render_xml_part does it."""
+    encoding = DocxTemplate.get_headers_footers_encoding(None, xml)
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _patched(xml))
+    return _Part(name, sandbox.template_env().from_string(source), encoding)
+
+
+def _fill(part: _Part, context: dict[str, Any]) -> str:
+    """docxtpl's render_xml_part, after its compilation step."""
+    # str.replace does what docxtpl's re.sub(r"\n<w:p([ >])", r"<w:p\1", ...) does, faster
+    xml = part.template.render(context).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if any(c in xml for c in _LISTING):
+        xml = _PARAGRAPH.sub(_resolve_listing, xml)
+    return str(xml)
+
+
+def _resolve_listing(match: re.Match[str]) -> str:
+    """docxtpl's resolve_listing for one paragraph (its regex matches it whole), run only where needed."""
+    text = match.group(0)
+    return str(DocxTemplate.resolve_listing(None, text)) if any(c in text for c in _LISTING) else text
+
+
+def _fix_tables(xml: str) -> Any:
+    """docxtpl's fix_tables, whose Python loops run only when a table's grid needs fixing."""
+    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+    return tree if _tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
+
+
+def _tables_fit(tree: Any) -> bool:
+    """True when fix_tables would change nothing: no row has more cells than the grid has
+    columns, the widest row spans them all, and every gridSpan is a number (no error either)."""
+    ns = "{" + tree.nsmap["w"] + "}"
+    try:
+        for span in tree.iter(ns + "gridSpan"):
+            int(span.get(ns + "val"))
+    except (TypeError, ValueError):
+        return False
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        if grid is None:
+            return False
+        columns, widest = len(grid.findall(ns + "gridCol")), 0
+        for row in table.iter(ns + "tr"):
+            cells = row.findall(ns + "tc")
+            if len(cells) > columns:
+                return False
+            if widest < columns:
+                widest = max(widest, sum(_span(cell, ns) for cell in cells))
+        if widest < columns:
+            return False
+    return True
+
+
+def _span(cell: Any, ns: str) -> int:
+    props = cell.find(ns + "tcPr")
+    span = None if props is None else props.find(ns + "gridSpan")
+    return 1 if span is None else int(span.get(ns + "val"))
+
+
+_Key = tuple[str, int, int, int, int, int]
+_cache: OrderedDict[_Key, _Prepared | None] = OrderedDict()
+
+
+def _prepared(template: Path, key: _Key) -> _Prepared | None:
+    """The prepared template (None: use docxtpl), per path and version of the file on disk."""
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    try:
+        prepared: _Prepared | None = _Prepared(template)
+    except Exception:  # anything unexpected: docxtpl renders it, as before
+        prepared = None
+    _cache[key] = prepared
+    if len(_cache) > 32:
+        _cache.popitem(last=False)
+    return prepared
+
+
 def sources(template: Path) -> list[str]:
     """The template text of every part (body, headers, footers) as the renderer sees it."""
     _check_container(template)
@@ -60,8 +288,21 @@ def sources(template: Path) -> list[str]:
         return [_patched(zf.read(n).decode("utf-8")) for n in sorted(parts)]
 
 
-def _check_container(template: Path) -> None:
-    container.check(template, "docx")
+_checked: OrderedDict[_Key, None] = OrderedDict()
+
+
+def _check_container(template: Path) -> _Key:
+    """Check the file once per version on disk (path, inode, size, times); returns that version."""
+    if not template.is_file():
+        container.check(template, "docx")  # reports what is missing
+    stat = template.stat()
+    key = (str(template.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _checked:
+        container.check(template, "docx")
+    _checked[key] = None
+    if len(_checked) > 256:
+        _checked.popitem(last=False)
+    return key
 
 
 def _describe(template: Path, doc: Any, exc: jinja2.TemplateError, context: Mapping[str, Any]) -> str:
