@@ -57,7 +57,12 @@ class Answers:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(canonical_json(self.raw).encode()).hexdigest()
+        return tree_sha256(self.raw)
+
+
+def tree_sha256(value: Any) -> str:
+    """The hash of answers as typed: what a package records and a re-run compares."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
 
 
 def canonical_json(value: Any) -> str:

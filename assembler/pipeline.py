@@ -114,8 +114,8 @@ def unchanged(
     previous = package.read_manifest(folder)
     if not previous or not _intact(folder, previous):
         return None
-    digest = hashlib.sha256(answers.canonical_json(tree).encode()).hexdigest()
-    return previous if previous.get("inputs_sha256") == inputs_sha256(digest, catalog.load(templates)) else None
+    current = inputs_sha256(answers.tree_sha256(tree), catalog.load(templates))
+    return previous if previous.get("inputs_sha256") == current else None
 
 
 def document_inputs(cat: catalog.Catalog, item: catalog.Deliverable) -> tuple[str, ...]:
@@ -175,7 +175,7 @@ def manifest(
                 "bytes": len(doc.data),
                 "template": item.template.relative_to(cat.root).as_posix(),
                 "template_sha256": _file_sha(item.template),
-                "answers_sha256": hashlib.sha256(answers.canonical_json(used_values).encode()).hexdigest(),
+                "answers_sha256": answers.tree_sha256(used_values),
                 "inputs": list(used),
                 "decision": decision.action,
                 "reasons": reasons,
