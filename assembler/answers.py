@@ -399,13 +399,31 @@ def _flatten(errs: Any) -> Iterator[Any]:
             yield err
 
 
-def _rule_schema(path: PathKey) -> Any:
-    """The schema rules that apply at a document path (for allowed fields and hints)."""
+def rule_at(path: PathKey) -> Any:
+    """The schema rules that apply at a document path (an int steps into a list's items)."""
     rules: Any = {"type": "dict", "schema": schema()}
     for part in path:
         inner = rules.get("schema", {})
         rules = inner if isinstance(part, int) else inner.get(part, {})
     return rules
+
+
+def check_value(path: PathKey, value: Any) -> tuple[Any, list[tuple[str, str]]]:
+    """One answer checked alone against the schema at ``path``: its converted value and the
+    problems found, each as (dotted path inside the value, message). The interview asks with it."""
+    validator = _Validator({"v": rule_at(path)})
+    if validator.validate({"v": value}):
+        return validator.document.get("v"), []
+    found = []
+    for err in _flatten(validator._errors):
+        inner = tuple(err.document_path)[1:]
+        if err.code == cerberus.errors.BAD_TYPE.code and any(
+            e.code == cerberus.errors.COERCION_FAILED.code and tuple(e.document_path)[1:] == inner
+            for e in _flatten(validator._errors)
+        ):
+            continue
+        found.append((dotted(inner), _message(err, path + inner)))
+    return None, sorted(set(found))
 
 
 def _problems(errs: Any, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str) -> Iterator[Problem]:
@@ -448,7 +466,7 @@ _TYPES = {
 def _message(err: Any, path: PathKey) -> str:
     value, constraint = err.value, err.constraint
     if err.code == cerberus.errors.UNKNOWN_FIELD.code:
-        allowed = sorted(_rule_schema(path[:-1]).get("schema", {}))
+        allowed = sorted(rule_at(path[:-1]).get("schema", {}))
         guess = difflib.get_close_matches(str(path[-1]), allowed, n=1)
         hint = f"did you mean '{guess[0]}'? " if guess else ""
         return f"unknown field; {hint}allowed here: {', '.join(allowed)}"
