@@ -274,6 +274,43 @@ def render(template: Path, data: Path, out: Path, raw: bool, templates: Path | N
     click.echo(f"wrote {out}")
 
 
+@cli.command()
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Answer file to write.")
+@click.option(
+    "--from",
+    "start",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="An existing answer file whose answers are offered as defaults (and rewritten unless -o says otherwise).",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT when it exists and is not the --from file.")
+def interview(out: Path | None, start: Path | None, force: bool) -> None:
+    """Ask the interview in the terminal (answers may be piped in) and write a valid answer file."""
+    from . import answerfile, answers, questions, single
+    from . import interview as asking
+
+    target = out or start or Path("answers.yaml")
+    if target.exists() and not force and (start is None or target.resolve() != start.resolve()):
+        raise UsageError(f"{target} exists; choose another file with -o, or --force to overwrite it")
+    given = answers.read_tree(start)[0] if start else None
+    echo = not sys.stdin.isatty()  # piped answers are shown after their prompt, as a transcript
+
+    def read(prompt: str) -> str | None:
+        try:
+            typed = input(prompt)
+        except EOFError:
+            click.echo()
+            return None
+        if echo:
+            click.echo(typed)
+        return typed
+
+    sheet = questions.load()
+    raw = asking.run(sheet, asking.Terminal(say=click.echo, read=read), given)
+    title = f"{raw['agency']['name']}, {raw['system']['acronym']}"
+    single.write_atomic(target, answerfile.dump(raw, sheet, title).encode("utf-8"))
+    click.echo(f"\nwrote {target}; next: assembler plan {target}, then assembler build {target}")
+
+
 @cli.group()
 def templates() -> None:
     """List the deliverables and their templates."""
