@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except _Exit as exc:
         code = exc.code
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("interrupted; every package written is complete, none was left half-written", err=True)
+        click.echo("interrupted; every file written is complete, none was left half-written", err=True)
         code = 130
     except click.ClickException as exc:  # usage errors: bad option, missing argument
         exc.show()
