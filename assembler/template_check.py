@@ -77,35 +77,45 @@ def _docx(path: Path, shown: str) -> list[Finding]:
     from . import container
 
     container.check(path, "docx")
-    names = context_fields.shapes()
     found = []
     for part, paragraphs in docx_tags.parts(path):
-        texts = [p.text.replace("\n", " ") for p in paragraphs]
-        for paragraph in paragraphs:
-            for split in docx_tags.split_tags(paragraph):
-                found.append(Finding(shown, part, paragraph.where(), split.message, near(paragraph.text, split.start)))
+        at: list[tuple[int, docx_tags.Paragraph, str, int]] = []  # paragraph index, paragraph, message, offset
+        for i, paragraph in enumerate(paragraphs):
+            at += [(i, paragraph, split.message, split.start) for split in docx_tags.split_tags(paragraph)]
         lines = []
-        for paragraph, text in zip(paragraphs, texts, strict=True):
-            line = _plain(text)
+        for i, paragraph in enumerate(paragraphs):
+            line = _plain(paragraph.text.replace("\n", " "))
             for tag in docx_tags.TAG.finditer(line):  # expressions alone: each error where it is
                 if tag.group(0).startswith("{{") and (error := _syntax(tag.group(0))):
-                    found.append(Finding(shown, part, paragraph.where(), error, near(text, tag.start())))
+                    at.append((i, paragraph, error, paragraph.text.find(tag.group(0))))
                     line = line.replace(tag.group(0), "", 1)
             lines.append(line)
+        at += _fields_of(lines, paragraphs)
+        for _, paragraph, message, offset in sorted(at, key=lambda f: f[0]):
+            found.append(Finding(shown, part, paragraph.where(), message, near(paragraph.text, max(offset, 0))))
+    return found
+
+
+def _fields_of(
+    lines: list[str], paragraphs: list[docx_tags.Paragraph]
+) -> list[tuple[int, docx_tags.Paragraph, str, int]]:
+    """Block syntax errors and unknown fields of one part, whose paragraphs are ``lines``."""
+    out = []
+    paths: list[tuple[str, int]] = []
+    for _ in range(len(lines)):  # each error found, its line is set aside and the rest parsed again
         try:
             paths = fields.located_paths("\n".join(lines))
+            break
         except TemplateSyntaxError as exc:
-            number = _culprit(lines, exc)
-            paragraph = paragraphs[min(number, len(paragraphs)) - 1]
-            found.append(Finding(shown, part, paragraph.where(), _message(exc), near(paragraph.text, 0)))
-            continue
-        for field, number in paths:
-            problem = context_fields.unknown(field, names)
-            if problem:
-                paragraph = paragraphs[number - 1]
-                at = paragraph.text.find(field.rsplit(".", 1)[-1])
-                found.append(Finding(shown, part, paragraph.where(), problem, near(paragraph.text, max(at, 0))))
-    return found
+            i = min(_culprit(lines, exc), len(lines)) - 1
+            out.append((i, paragraphs[i], _message(exc), 0))
+            lines[i] = ""
+    for field, number in paths:
+        problem = context_fields.unknown(field, context_fields.shapes())
+        if problem:
+            paragraph = paragraphs[number - 1]
+            out.append((number - 1, paragraph, problem, paragraph.text.find(field.rsplit(".", 1)[-1])))
+    return out
 
 
 def _xlsx(path: Path, shown: str) -> list[Finding]:
