@@ -299,17 +299,19 @@ def templates() -> None:
 @templates.command("list")
 @TEMPLATES_OPT
 def templates_list(templates: Path | None) -> None:
-    """Each deliverable: its template, output file and rule."""
+    """Each deliverable: its template (ours or yours), output file and the answers it reads."""
     from rich.table import Table
 
-    from . import catalog
+    from . import catalog, pipeline
 
     cat = catalog.load(templates)
     table = Table(title=f"Deliverables in {cat.agency or cat.root}", title_justify="left")
     for col in ("Id", "Title", "Template", "Output"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True)
+    table.add_column("Reads (answer sections)", overflow="fold")
     for item in cat.deliverables:
-        table.add_row(item.id, item.title, f"{item.template_name} ({item.source})", item.output)
+        reads = sorted({path.split(".")[0] for path in pipeline.document_inputs(cat, item)})
+        table.add_row(item.id, item.title, f"{item.template_name} ({item.source})", item.output, ", ".join(reads))
     _console().print(table)
 
 
