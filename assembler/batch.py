@@ -41,6 +41,7 @@ class Task:
     force: bool
     claims: str
     shown: tuple[tuple[str, str], ...] = ()  # absolute path → as the user wrote it, for messages
+    pdf: bool = False  # also a PDF of each document
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def run(
     templates: Path | None = None,
     force: bool = False,
     scheduler: str | None = None,
+    pdf: bool = False,
 ) -> Iterator[Outcome]:
     """Build every agency of ``folder`` into ``out``; yields one Outcome per agency as each ends."""
     files, defaults = agency_files(folder)
@@ -88,6 +90,7 @@ def run(
             force,
             claims,
             ((str(p.resolve()), str(p)), *(((str(defaults.resolve()), str(defaults)),) if defaults else ())),
+            pdf,
         )
         for p in files
     ]
@@ -112,11 +115,11 @@ def build_one(task: Task) -> Outcome:
         if raw is not None:
             package, tree = raw
             _claim(task.claims, package, name)
-            previous = None if task.force else pipeline.unchanged(package, tree, task.out, task.templates)
+            previous = None if task.force else pipeline.unchanged(package, tree, task.out, task.templates, task.pdf)
             if previous is not None:
                 kept = len(previous.get("documents", []))
                 return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
-        result = pipeline.build(task.path, task.out, task.templates, task.force, defaults=task.defaults)
+        result = pipeline.build(task.path, task.out, task.templates, task.force, defaults=task.defaults, pdf=task.pdf)
     except AssemblerError as exc:
         errors = tuple(_shown(line, task.shown) for line in exc.lines())
         return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)

@@ -15,8 +15,8 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from . import answers, sandbox
-from .errors import CatalogError, InputError, Problem
+from . import answers, layers, sandbox
+from .errors import CatalogError, Problem
 from .fields import template_paths as fields_of_text
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -45,6 +45,8 @@ class Deliverable:
     output: str
     cases: tuple[Case, ...]
     otherwise: Case | None
+    template_name: str = ""  # as the catalog names it, relative to its templates folder
+    source: str = layers.BUILT_IN  # whose template: ours (built-in) or the agency's
 
     @property
     def kind(self) -> str:
@@ -61,11 +63,13 @@ class PlanItem:
 
 @dataclass(frozen=True)
 class Catalog:
-    root: Path
+    root: Path  # our templates folder
     deliverables: tuple[Deliverable, ...]
     plans: tuple[PlanItem, ...]
     common: tuple[Case, ...]
     raci: Mapping[str, Any]
+    agency: Path | None = None  # the agency's folder laid over ours (--templates)
+    files: tuple[Path, ...] = ()  # the catalog, rules and RACI files read
 
     def deliverable(self, item_id: str) -> Deliverable:
         for item in self.deliverables:
@@ -75,77 +79,94 @@ class Catalog:
 
 
 def load(root: str | Path | None = None) -> Catalog:
-    return _load(Path(root).resolve() if root else DEFAULT_TEMPLATES)
+    """Our catalog, with the agency folder ``root`` (if given) laid over it (see ``layers``)."""
+    agency = Path(root).resolve() if root else None
+    return _load(None if agency == DEFAULT_TEMPLATES else agency)
 
 
 @lru_cache(maxsize=8)
-def _load(root: Path) -> Catalog:
-    if not root.is_dir():
-        raise CatalogError(f"{root}: templates folder not found")
+def _load(agency: Path | None) -> Catalog:
+    if agency is not None and not agency.is_dir():
+        raise CatalogError(f"{agency}: templates folder not found")
     problems: list[Problem] = []
-    catalog = _read(root / "catalog.yaml", problems)
-    rules = _read(root / "rules.yaml", problems)
-    raci = _read(root / "raci.yaml", problems)
+    found = layers.read(DEFAULT_TEMPLATES, agency, problems)
     if problems:
         raise CatalogError("catalog problems", problems)
     ctx = _Checker(problems)
-    rule_sets = rules.get("deliverables") or {}
     deliverables = []
-    for i, entry in enumerate(catalog.get("deliverables") or []):
-        where = f"{root / 'catalog.yaml'}"
+    for entry in found.deliverables:
+        where = "deliverables[" + str(entry.key[-1]) + "]"
         missing = [k for k in ("id", "title", "template", "output", "rule") if not entry.get(k)]
         if missing:
-            problems.append(Problem(where, None, f"deliverables[{i}]", f"missing {', '.join(missing)}"))
+            problems.append(entry.problem((), f"{where} ({entry.get('id')})", f"missing {', '.join(missing)}"))
             continue
-        template = (root / entry["template"]).resolve()
-        if not template.is_relative_to(root) or not template.is_file():
+        name, output = str(entry.get("template")), str(entry.get("output"))
+        template = found.template(name)
+        if template is None:
+            folders = f"{agency} or {DEFAULT_TEMPLATES}" if agency else str(DEFAULT_TEMPLATES)
+            problems.append(entry.problem(("template",), f"{where}.template", f"{name}: no such template in {folders}"))
+        elif template[0].suffix.lower() not in (".docx", ".xlsx"):
+            problems.append(entry.problem(("template",), f"{where}.template", f"{name}: not a .docx or .xlsx file"))
+        if output != _plain_name(output) or Path(output).suffix.lower() != Path(name).suffix.lower():
             problems.append(
-                Problem(where, None, f"deliverables[{i}].template", f"{entry['template']}: no such template in {root}")
+                entry.problem(
+                    ("output",), f"{where}.output", f"{output!r}: a plain file name with the template's extension"
+                )
             )
-        if entry["rule"] not in rule_sets:
-            problems.append(Problem(where, None, f"deliverables[{i}].rule", f"no rule '{entry['rule']}' in rules.yaml"))
+        rule = found.rules.get(str(entry.get("rule")))
+        if rule is None:
+            problems.append(entry.problem(("rule",), f"{where}.rule", f"no rule '{entry.get('rule')}' in rules.yaml"))
             continue
-        spec = rule_sets[entry["rule"]]
-        cases = spec if isinstance(spec, list) else spec.get("cases", [])
-        otherwise = None if isinstance(spec, list) else spec.get("otherwise")
-        src = f"rules.yaml: deliverables.{entry['rule']}"
+        if template is None:
+            continue
+        label = f"deliverables.{rule.key[-1]}"
+        spec = rule.value
+        cases = spec if isinstance(spec, list) else spec.get("cases") or [] if isinstance(spec, Mapping) else []
+        otherwise = spec.get("otherwise") if isinstance(spec, Mapping) else None
         deliverables.append(
             Deliverable(
-                id=entry["id"],
-                title=entry["title"],
-                template=template,
-                output=entry["output"],
-                cases=tuple(ctx.case(c, src, DELIVERABLE_DECISIONS) for c in cases),
-                otherwise=ctx.case(otherwise, src, DELIVERABLE_DECISIONS) if otherwise else None,
+                id=str(entry.get("id")),
+                title=str(entry.get("title")),
+                template=template[0],
+                output=output,
+                cases=tuple(
+                    ctx.case(rule, _sub(spec, i), f"{label}.cases[{i}]", DELIVERABLE_DECISIONS)
+                    for i in range(len(cases))
+                ),
+                otherwise=ctx.case(rule, ("otherwise",), f"{label}.otherwise", DELIVERABLE_DECISIONS)
+                if otherwise
+                else None,
+                template_name=name,
+                source=template[1],
             )
         )
-    plan_rules = rules.get("plans") or {}
-    common = tuple(ctx.case(c, "rules.yaml: plans.common", PLAN_DECISIONS) for c in plan_rules.get("common") or [])
+    common = tuple(ctx.case(e, (), f"plans.common[{e.key[-1]}]", PLAN_DECISIONS) for e in found.common)
     plans = tuple(
         PlanItem(
-            id=item["id"],
-            title=item["title"],
+            id=str(e.get("id")),
+            title=str(e.get("title")),
             cases=tuple(
-                ctx.case(c, f"rules.yaml: plans.{item['id']}", PLAN_DECISIONS) for c in item.get("cases") or []
+                ctx.case(e, ("cases", i), f"plans.{e.get('id')}.cases[{i}]", PLAN_DECISIONS)
+                for i in range(len(e.get("cases") or []))
             ),
-            otherwise=ctx.case(item["otherwise"], f"rules.yaml: plans.{item['id']}", PLAN_DECISIONS)
-            if item.get("otherwise")
+            otherwise=ctx.case(e, ("otherwise",), f"plans.{e.get('id')}.otherwise", PLAN_DECISIONS)
+            if e.get("otherwise")
             else None,
         )
-        for item in plan_rules.get("items") or []
+        for e in found.plans
     )
     if problems:
         raise CatalogError("catalog problems", problems)
-    return Catalog(root=root, deliverables=tuple(deliverables), plans=plans, common=common, raci=raci)
+    return Catalog(DEFAULT_TEMPLATES, tuple(deliverables), plans, common, found.raci, agency, found.files)
 
 
-def _read(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    try:
-        tree, _ = answers.read_tree(path)
-        return tree
-    except InputError as exc:
-        problems.extend(exc.problems or [Problem(str(path), None, "", exc.message)])
-        return {}
+def _plain_name(name: str) -> str:
+    """``name`` when it is a plain file name (no folder, nothing hidden), else something else."""
+    return name if name and "/" not in name and "\\" not in name and not name.startswith(".") else ""
+
+
+def _sub(spec: Any, i: int) -> tuple[str | int, ...]:
+    return (i,) if isinstance(spec, list) else ("cases", i)
 
 
 def referenced_paths(expr: nodes.Node) -> set[str]:
@@ -170,23 +191,45 @@ class _Checker:
         self.problems = problems
         self.env = sandbox.rule_env()
 
-    def case(self, spec: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> Case:
-        when, decision, because = spec.get("when", "true"), spec.get("decision"), spec.get("because", "")
+    def case(self, entry: layers.Entry, sub: answers.PathKey, label: str, allowed: tuple[str, ...]) -> Case:
+        """The case at ``sub`` of a rules entry, checked; problems name its file and line."""
+        spec = entry.value
+        for part in sub:
+            if isinstance(spec, Mapping):
+                spec = spec.get(part)
+            else:
+                spec = spec[part] if isinstance(spec, list) and isinstance(part, int) and part < len(spec) else None
+        if not isinstance(spec, Mapping):
+            self.problems.append(entry.problem(sub, label, "must be a mapping with when, decision and because"))
+            return Case("false", "not needed", "", (), (), lambda **_: False, None)
+        when, decision, because = str(spec.get("when", "true")), spec.get("decision"), str(spec.get("because", ""))
         if decision not in allowed:
-            self.problems.append(Problem(where, None, "decision", f"{decision!r} is not one of: {', '.join(allowed)}"))
+            self.problems.append(
+                entry.problem(
+                    (*sub, "decision"), f"{label}.decision", f"{decision!r} is not one of: {', '.join(allowed)}"
+                )
+            )
         try:
             tree = self.env.parse("{{ (" + when + ") }}")
             test = self.env.compile_expression(when)
+        except TemplateSyntaxError as exc:
+            self.problems.append(entry.problem((*sub, "when"), f"{label}.when", f"{when!r}: {exc.message}"))
+            return Case(when, str(decision), because, (), (), lambda **_: False, None)
+        try:
             reason = self.env.from_string(because)
         except TemplateSyntaxError as exc:
-            self.problems.append(Problem(where, None, "when", f"{when!r}: {exc.message}"))
+            self.problems.append(entry.problem((*sub, "because"), f"{label}.because", f"{because!r}: {exc.message}"))
             return Case(when, str(decision), because, (), (), lambda **_: False, None)
         paths = referenced_paths(tree)
         known = set(answers.schema()) | RULE_NAMES
         for p in sorted(paths):
             if p.split(".")[0] not in known:
                 self.problems.append(
-                    Problem(where, None, "when", f"{when!r} names {p.split('.')[0]!r}, which is not an answer section")
+                    entry.problem(
+                        (*sub, "when"),
+                        f"{label}.when",
+                        f"{when!r} names {p.split('.')[0]!r}, which is not an answer section",
+                    )
                 )
         fields = tuple(sorted(p for p in paths if p.split(".")[0] not in {"title", "months_between", "plan_count"}))
         reads = tuple(sorted(paths | fields_of_text([because])))

@@ -26,8 +26,9 @@ TEMPLATES_OPT = click.option(
     "--templates",
     "templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="A templates folder (docx/, xlsx/, catalog.yaml) to use instead of ours.",
+    help="Your templates folder (docx/, xlsx/, catalog.yaml, rules.yaml), laid over ours template by template.",
 )
+PDF_OPT = click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
 
 
 def _out_option(help_text: str) -> Any:
@@ -72,14 +73,21 @@ def cli() -> None:
 @TEMPLATES_OPT
 @click.option("--force", is_flag=True, help="Rewrite every document even when unchanged.")
 @click.option("--redline", is_flag=True, help="Beside each regenerated .docx, write a tracked-changes copy.")
-def build(answer_files: tuple[Path, ...], out: Path, templates: Path | None, force: bool, redline: bool) -> None:
+@PDF_OPT
+def build(
+    answer_files: tuple[Path, ...], out: Path, templates: Path | None, force: bool, redline: bool, pdf: bool
+) -> None:
     """Build the deliverable package of each answer file."""
     from . import pipeline
 
+    if pdf:
+        from . import pdf as pdfs
+
+        pdfs.require()  # before building anything
     failed: list[AssemblerError] = []
     for path in answer_files:
         try:
-            result = pipeline.build(path, out, templates, force, redline)
+            result = pipeline.build(path, out, templates, force, redline, pdf=pdf)
         except AssemblerError as exc:
             _report(exc)
             failed.append(exc)
@@ -96,8 +104,9 @@ def build(answer_files: tuple[Path, ...], out: Path, templates: Path | None, for
 @click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
 @TEMPLATES_OPT
 @click.option("--force", is_flag=True, help="Rebuild every agency even when unchanged.")
+@PDF_OPT
 def batch(
-    folder: Path, out: Path, jobs: int | None, scheduler: str | None, templates: Path | None, force: bool
+    folder: Path, out: Path, jobs: int | None, scheduler: str | None, templates: Path | None, force: bool, pdf: bool
 ) -> None:
     """Build every agency file (*.yaml) in FOLDER; FOLDER/_defaults.yaml sits under each.
 
@@ -108,11 +117,19 @@ def batch(
     files, defaults = batches.agency_files(folder)
     if not files:
         raise UsageError(f"{folder}: no agency files (*.yaml) found")
+    if pdf:
+        from . import pdf as pdfs
+
+        pdfs.require()  # before building anything
+    if templates is not None:
+        from . import catalog
+
+        catalog.load(templates)  # a broken templates folder is one message, not one per agency
     console = _console(stderr=True)
     outcomes: list[Any] = []
     interrupted = False
     started = time.perf_counter()
-    stream = batches.run(folder, out, jobs, templates, force, scheduler)
+    stream = batches.run(folder, out, jobs, templates, force, scheduler, pdf)
     try:
         if console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -313,24 +330,61 @@ def interview(out: Path | None, start: Path | None, force: bool) -> None:
 
 @cli.group()
 def templates() -> None:
-    """List the deliverables and their templates."""
+    """List the deliverables and their templates; check the templates."""
 
 
 @templates.command("list")
 @TEMPLATES_OPT
 def templates_list(templates: Path | None) -> None:
-    """Each deliverable: its template, output file and rule."""
+    """Each deliverable: its template (ours or yours), output file and the answers it reads."""
     from rich.table import Table
 
-    from . import catalog
+    from . import catalog, pipeline
 
     cat = catalog.load(templates)
-    table = Table(title=f"Deliverables in {cat.root}", title_justify="left")
+    table = Table(title=f"Deliverables in {cat.agency or cat.root}", title_justify="left")
     for col in ("Id", "Title", "Template", "Output"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True)
+    table.add_column("Reads (answer sections)", overflow="fold")
     for item in cat.deliverables:
-        table.add_row(item.id, item.title, item.template.relative_to(cat.root).as_posix(), item.output)
+        reads = sorted({path.split(".")[0] for path in pipeline.document_inputs(cat, item)})
+        table.add_row(item.id, item.title, f"{item.template_name} ({item.source})", item.output, ", ".join(reads))
     _console().print(table)
+
+
+@templates.command("check")
+@TEMPLATES_OPT
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def templates_check(templates: Path | None, files: tuple[Path, ...]) -> None:
+    """Check every template (or only FILES) for unknown fields, syntax errors and split tags.
+
+    Exit 0 when clean, 1 with the problems listed.
+    """
+    from . import catalog, template_check
+
+    if files:
+        checked = [template_check.shown_path(f) for f in files]
+        found = [x for f in files for x in template_check.check_file(f)]
+    else:
+        checked, found = template_check.check(catalog.load(templates))
+    for finding in found:
+        click.echo(str(finding))
+    click.echo(template_check.summary(checked, found), err=bool(found))
+    if found:
+        raise _Exit(1)
+
+
+@cli.command("init-templates")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (replacing our files there).")
+def init_templates(folder: Path, force: bool) -> None:
+    """Copy our templates, catalog and rules into FOLDER, to start your own (use it with --templates)."""
+    from . import catalog, layers
+
+    written = layers.start(catalog.DEFAULT_TEMPLATES, folder, force)
+    click.echo(
+        f"copied {len(written)} files to {folder}; edit them, then: assembler build ANSWERS --templates {folder}"
+    )
 
 
 @cli.command()
@@ -384,6 +438,8 @@ def _print_statuses(result: Any) -> None:
         table.add_row(s.file, f"[{ACTION_STYLE.get(s.action, '')}]{s.action}[/]", "; ".join(s.reasons))
     for name in result.redlines:
         table.add_row(name, "[yellow]tracked changes[/]", "what changed since the previous package")
+    for name in result.pdfs:
+        table.add_row(name, "[green]pdf[/]", "made by LibreOffice from the document")
     _console().print(table)
 
 

@@ -7,6 +7,7 @@ The CLI is the one place that turns these into messages::
     ├── TemplateError          a template is missing, malformed, or fails while rendering
     ├── CatalogError           the catalog or rules file is malformed
     ├── OutputError            the package cannot be written (disk full, locked, unsafe path)
+    ├── ConversionError        a PDF cannot be made (LibreOffice missing or failing)
     ├── CompareError (exit 2)  diff/textconv cannot read what it was given
     └── UsageError (exit 2)    the command line asks for something impossible
 
@@ -70,6 +71,10 @@ class CatalogError(AssemblerError):
 
 class OutputError(AssemblerError):
     """The package could not be written."""
+
+
+class ConversionError(AssemblerError):
+    """A document could not be converted to PDF (LibreOffice is missing or failed)."""
 
 
 class CompareError(AssemblerError):

@@ -52,17 +52,41 @@ def template_paths(sources: Iterable[str]) -> set[str]:
             tree = env.parse(source)
         except TemplateSyntaxError:
             continue  # reported by the renderer and by template checks, with its location
-        aliases: dict[str, str] = {}
-        for loop in tree.find_all(nodes.For):
-            target, origin = loop.target, _path(loop.iter, aliases)
-            if isinstance(target, nodes.Name) and origin:
-                aliases[target.name] = origin
-        local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")} - set(aliases)
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
-            path = _path(node, aliases)
-            if path and path.split(".")[0] not in local and not (isinstance(node, nodes.Name) and node.ctx != "load"):
-                found.add(path)
+        found.update(path for path, _ in _paths(tree))
     return {p for p in found if not any(q.startswith(p + ".") for q in found)}
+
+
+def located_paths(source: str) -> list[tuple[str, int]]:
+    """Each path one source reads, with the line it is read on (TemplateSyntaxError if it does not parse)."""
+    found = set(_paths(sandbox.template_env().parse(source)))
+    # the longest path on each line: "system.name" makes "system" redundant
+    longest = {(p, n) for p, n in found if not any(m == n and q.startswith(p + ".") for q, m in found)}
+    return sorted(longest, key=lambda p: (p[1], p[0]))
+
+
+def _paths(tree: nodes.Template) -> Iterable[tuple[str, int]]:
+    targets = {n.target.name for n in tree.find_all(nodes.For) if isinstance(n.target, nodes.Name)}
+    local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")} - targets
+    return _visit(tree, {}, local)
+
+
+def _visit(node: nodes.Node, aliases: Mapping[str, str], local: set[str]) -> Iterable[tuple[str, int]]:
+    """Paths read under ``node``; a loop variable stands for what its own loop iterates."""
+    if isinstance(node, nodes.For):
+        yield from _visit(node.iter, aliases, local)
+        origin = _path(node.iter, aliases)
+        inner = {**aliases, node.target.name: origin} if isinstance(node.target, nodes.Name) and origin else aliases
+        for child in (*([node.test] if node.test else []), *node.body):
+            yield from _visit(child, inner, local)
+        for child in node.else_:
+            yield from _visit(child, aliases, local)
+        return
+    if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)):
+        path = _path(node, aliases)
+        if path and path.split(".")[0] not in local and not (isinstance(node, nodes.Name) and node.ctx != "load"):
+            yield path, node.lineno
+    for child in node.iter_child_nodes():
+        yield from _visit(child, aliases, local)
 
 
 def inputs(paths: Iterable[str], sections: Iterable[str], derived: Mapping[str, Iterable[str]]) -> tuple[str, ...]:

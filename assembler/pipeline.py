@@ -38,6 +38,7 @@ class Result:
     statuses: tuple[Status, ...]
     written: bool
     redlines: tuple[str, ...] = ()
+    pdfs: tuple[str, ...] = ()
 
     @property
     def changed(self) -> int:
@@ -71,7 +72,7 @@ def package_name(data: Mapping[str, Any]) -> str:
 def inputs_sha256(answers_sha256: str, cat: catalog.Catalog) -> str:
     """Everything a package depends on: answers, schema, every template and rule file, the engine version."""
     digest = hashlib.sha256(f"assembler {__version__}\n{answers_sha256}\n".encode())
-    for path in (answers.SCHEMA, cat.root / "catalog.yaml", cat.root / "rules.yaml", cat.root / "raci.yaml"):
+    for path in (answers.SCHEMA, *cat.files):
         digest.update(_file_sha(path).encode())
     for item in cat.deliverables:
         digest.update(_file_sha(item.template).encode())
@@ -101,7 +102,7 @@ def raw_package(path: str | Path, defaults: str | Path | None = None) -> tuple[s
 
 
 def unchanged(
-    name: str, tree: Mapping[str, Any], out_root: str | Path, templates: str | Path | None = None
+    name: str, tree: Mapping[str, Any], out_root: str | Path, templates: str | Path | None = None, pdf: bool = False
 ) -> dict[str, Any] | None:
     """The manifest of package ``name`` when it is up to date for these as-typed answers, else None.
 
@@ -115,7 +116,7 @@ def unchanged(
     if not previous or not _intact(folder, previous):
         return None
     current = inputs_sha256(answers.tree_sha256(tree), catalog.load(templates))
-    return previous if previous.get("inputs_sha256") == current else None
+    return previous if previous.get("inputs_sha256") == current and ("pdfs" in previous) == pdf else None
 
 
 def document_inputs(cat: catalog.Catalog, item: catalog.Deliverable) -> tuple[str, ...]:
@@ -173,7 +174,8 @@ def manifest(
                 "file": doc.name,
                 "sha256": doc.sha256,
                 "bytes": len(doc.data),
-                "template": item.template.relative_to(cat.root).as_posix(),
+                "template": item.template_name,
+                "template_source": item.source,
                 "template_sha256": _file_sha(item.template),
                 "answers_sha256": answers.tree_sha256(used_values),
                 "inputs": list(used),
@@ -265,8 +267,9 @@ def preview(
     templates: str | Path | None = None,
     force: bool = False,
     defaults: str | Path | None = None,
+    pdf: bool = False,
 ) -> tuple[Result, list[package.Document], dict[str, Any]]:
-    """Everything ``build`` would do, in memory."""
+    """Everything ``build`` would do, in memory (PDFs aside)."""
     ans, cat, plan = load(path, templates, defaults)
     name = package_name(ans.data)
     folder = Path(out_root) / name
@@ -276,6 +279,7 @@ def preview(
         and not force
         and previous.get("inputs_sha256") == inputs_sha256(ans.sha256, cat)
         and _intact(folder, previous)
+        and ("pdfs" in previous) == pdf  # PDFs asked for now and not then, or the reverse
     ):
         statuses = tuple(
             Status(d["id"], d["title"], d["file"], "up to date", ("no change",)) for d in previous["documents"]
@@ -314,7 +318,8 @@ def _with_redlines(
 
 def _intact(folder: Path, previous: Mapping[str, Any]) -> bool:
     """The files the manifest lists are all there (a hand-deleted file forces a rebuild)."""
-    return all((folder / d.get("file", "")).is_file() for d in previous.get("documents") or [])
+    listed = [*(previous.get("documents") or []), *(previous.get("pdfs") or [])]
+    return all((folder / d.get("file", "")).is_file() for d in listed)
 
 
 def build(
@@ -324,14 +329,23 @@ def build(
     force: bool = False,
     redline: bool = False,
     defaults: str | Path | None = None,
+    pdf: bool = False,
 ) -> Result:
-    """Write the package; with ``redline``, add a tracked-changes copy of each regenerated .docx."""
-    result, docs, new_manifest = preview(path, out_root, templates, force, defaults)
+    """Write the package; with ``redline``, add a tracked-changes copy of each regenerated .docx;
+    with ``pdf``, a PDF of each document (kept from the previous package when it is unchanged)."""
+    result, docs, new_manifest = preview(path, out_root, templates, force, defaults, pdf)
+    kept: set[str] = set()
+    if docs and pdf:
+        from . import pdf as pdfs
+
+        when = result.answers.data["phase"]["document_date"]
+        docs, new_manifest, kept = pdfs.add(result.folder, docs, new_manifest, when, force)
     if not docs or (not force and result.changed == 0 and package.read_manifest(result.folder) == new_manifest):
         return result
     if redline:
         docs, new_manifest = _with_redlines(result, docs, new_manifest)
-    unchanged = {s.file for s in result.statuses if s.action == "up to date"}
+    unchanged = {s.file for s in result.statuses if s.action == "up to date"} | kept
     package.write(Path(out_root), result.slug, docs, new_manifest, unchanged)
     redlines = tuple(r["file"] for r in new_manifest.get("redlines", []))
-    return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines)
+    made = tuple(p["file"] for p in new_manifest.get("pdfs", []) if p["file"] not in kept)
+    return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines, made)

@@ -94,6 +94,35 @@ def sources(template: Path) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class CellText:
+    """One templated text of a workbook, where it is, and the row loop around it."""
+
+    sheet: str
+    where: str  # a cell address, or "header"/"footer"
+    text: str  # Jinja source as it is rendered (the row loop tag taken off)
+    loop: tuple[str, str] | None  # (name, expression) of the row's {%row for %}
+
+
+def cells(template: Path) -> list[CellText]:
+    """Every cell (and header/footer) text that holds a tag, for template checks."""
+    container.check(template, "xlsx")
+    out = []
+    for sheet in xlsx_xml.load(template).sheets:
+        for row in sheet.rows:
+            first = row.cells[0] if row.cells and row.cells[0].column == 1 else None
+            loop = _LOOP.match(first.raw) if first is not None and isinstance(first.raw, str) else None
+            for cell in row.cells:
+                if not isinstance(cell.raw, str) or cell.raw.startswith("="):
+                    continue
+                text = cell.raw[loop.end() :] if loop and cell is first else cell.raw
+                if "{" in cell.raw:
+                    around = (loop.group(1), loop.group(2)) if loop else None
+                    out.append(CellText(sheet.title, f"{cell.letter}{row.number}", text, around))
+        out += [CellText(sheet.title, "header/footer", t, None) for t in xlsx_xml.odd_headers(sheet) if "{" in t]
+    return out
+
+
 class _Sheet:
     def __init__(self, template: str, sheet: xlsx_xml.Sheet, context: dict[str, Any], out: xlsx_out.Output) -> None:
         self.template, self.sheet, self.context, self.out = template, sheet, context, out

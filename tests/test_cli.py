@@ -235,6 +235,8 @@ def test_templates_list():
     proc = run("templates", "list")
     assert proc.returncode == 0
     assert "master_schedule" in proc.stdout and "03-Master-Schedule.xlsx" in proc.stdout
+    line = next(x for x in proc.stdout.splitlines() if "launch_agenda" in x)
+    assert "docx/launch_agenda.docx (built-in)" in line and "launch_meeting" in line
 
 
 def test_output_never_leaves_out(tmp_path):

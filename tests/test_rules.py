@@ -117,9 +117,13 @@ def test_unknown_decision_and_missing_template_are_refused(tmp_path):
     root = _copy_templates(tmp_path)
     rules_file = root / "rules.yaml"
     rules_file.write_text(rules_file.read_text().replace("decision: review", "decision: reveiw", 1))
+    # An agency folder falls back on our templates: only a name that exists nowhere is refused.
     (root / "docx" / "charter.docx").unlink()
+    catalog_file = root / "catalog.yaml"
+    catalog_file.write_text(catalog_file.read_text().replace("docx/resource_plan.docx", "docx/resource.docx"))
     with pytest.raises(CatalogError) as info:
         catalog.load(root)
     text = "\n".join(info.value.lines())
-    assert "'reveiw' is not one of: create, update, review, not needed" in text
-    assert "docx/charter.docx: no such template" in text
+    assert f"{rules_file}:84: plans.qa_ivv.otherwise.decision: 'reveiw' is not one of: create, update, review" in text
+    assert f"{catalog_file}:11: deliverables[1].template: docx/resource.docx: no such template" in text
+    assert "charter" not in text

@@ -1,0 +1,113 @@
+"""--pdf: a PDF of each document, by LibreOffice, kept while its document is unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_cli import PACKAGE, run
+
+from assembler import pdf
+from assembler.errors import ConversionError
+from assembler.package import Document
+
+from conftest import EXAMPLE
+
+
+def _pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_build_with_pdf_writes_lists_and_keeps_pdfs(tmp_path):
+    out = tmp_path / "out"
+    proc = run("build", str(EXAMPLE), "-o", str(out), "--pdf")
+    assert proc.returncode == 0, proc.stderr
+    folder = out / PACKAGE
+    manifest = json.loads((folder / "manifest.json").read_text())
+    listed = {p["of"]: p for p in manifest["pdfs"]}
+    assert sorted(listed) == sorted(d["file"] for d in manifest["documents"])
+    for doc in manifest["documents"]:
+        entry = listed[doc["file"]]
+        path = folder / entry["file"]
+        assert entry["file"] == Path(doc["file"]).stem + ".pdf" and entry["of_sha256"] == doc["sha256"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+        assert _pages(path) >= 1
+    charter = _pdftotext(folder / "01-Charter.pdf")
+    assert "M&O Charter" in charter and "Case and Benefits Eligibility System" in charter
+    schedule = _pdftotext(folder / "03-Master-Schedule.pdf")
+    assert "Verify help desk and escalation processes" in schedule
+    agenda = _pdftotext(folder / "05-Launch-Meeting-Agenda.pdf")
+    assert "Conference Room 3B" in agenda
+
+    # Unchanged: nothing is converted again, nothing rewritten.
+    before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in folder.iterdir()}
+    proc = run("build", str(EXAMPLE), "-o", str(out), "--pdf")
+    assert proc.returncode == 0 and "unchanged" in proc.stdout
+    assert {p.name: (p.stat().st_ino, p.read_bytes()) for p in folder.iterdir()} == before
+
+    # One answer changes one document: only its PDF is made again.
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(EXAMPLE.read_text().replace("Conference Room 3B", "Conference Room 4A"))
+    proc = run("build", str(changed), "-o", str(out), "--pdf")
+    assert proc.returncode == 0, proc.stderr
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    redone = sorted(name for name in after if name.endswith(".pdf") and after[name] != before[name][0])
+    regenerated = sorted(Path(line.split()[1]).stem + ".pdf" for line in proc.stdout.splitlines()
+                         if " regenerate " in line)  # fmt: skip
+    assert redone == regenerated and "05-Launch-Meeting-Agenda.pdf" in redone and len(redone) < 6
+    assert "Conference Room 4A" in _pdftotext(folder / "05-Launch-Meeting-Agenda.pdf")
+
+    # Another run elsewhere gives the same PDF bytes (time stamps and ids come from the content).
+    other = tmp_path / "other"
+    assert run("build", str(changed), "-o", str(other), "--pdf").returncode == 0
+    for name in after:
+        if name.endswith(".pdf"):
+            assert (other / PACKAGE / name).read_bytes() == (folder / name).read_bytes(), name
+
+    # Without --pdf the package holds the documents only.
+    assert run("build", str(changed), "-o", str(out)).returncode == 0
+    assert not list(folder.glob("*.pdf")) and "pdfs" not in json.loads((folder / "manifest.json").read_text())
+
+
+def test_without_libreoffice_pdf_is_refused_before_building(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    out = tmp_path / "out"
+    proc = run("build", str(EXAMPLE), "-o", str(out), "--pdf", env={"PATH": str(empty)})
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        "error: --pdf needs LibreOffice (soffice), which is not on PATH: install LibreOffice (e.g. apt-get "
+        "install libreoffice-writer-nogui libreoffice-calc-nogui), or leave out --pdf"
+    )
+    assert not out.exists()
+    agencies = tmp_path / "agencies"
+    agencies.mkdir()
+    (agencies / "a.yaml").write_text(EXAMPLE.read_text())
+    proc = run("batch", str(agencies), "-o", str(out), "--pdf", env={"PATH": str(empty)})
+    assert proc.returncode == 1 and "--pdf needs LibreOffice" in proc.stderr and not out.exists()
+
+
+def test_a_document_libreoffice_cannot_read_is_an_error_not_a_missing_file():
+    broken = Document("01-Broken.docx", b"PK\x03\x04 not really a document", "0" * 64)
+    with pytest.raises(ConversionError, match=r"01-Broken.docx: LibreOffice did not produce a PDF"):
+        pdf.convert([broken], dt.date(2027, 1, 8))
+
+
+def test_steady_sets_dates_and_ids_in_place():
+    body = b"%PDF-1.6\n1 0 obj <</CreationDate(D:20261125063016+09'00')>> endobj\n"
+    tail = b"trailer <</ID [ <18EE95ACB0C3D83B2361A1080E6B3401>\n<18EE95ACB0C3D83B2361A1080E6B3401> ]\n"
+    blob = body + tail + b"/DocChecksum /4D76087D72B6001537C047B268D15047\n>>\n%%EOF\n"
+    fixed = pdf.steady(blob, dt.date(2027, 1, 8))
+    assert len(fixed) == len(blob)  # cross-reference offsets stay right
+    assert b"/CreationDate(D:20270108000000Z)" in fixed and b"18EE95" not in fixed and b"4D7608" not in fixed
+    again = pdf.steady(blob.replace(b"20261125063016", b"20250101120000"), dt.date(2027, 1, 8))
+    assert again == fixed
