@@ -173,7 +173,7 @@ class Builder:
         errors = tuple(self.errors.get(key, ()))
         for message in errors:
             self.summary.append(Error(html_id(key), q.prompt, message))
-        singular = (q.label or "row").replace("_", " ")
+        singular = _SINGULAR.get(q.key, q.key.replace("_", " ").removesuffix("s"))
         out: list[Row] = []
         if q.pick:
             by_choice = {r.get(q.pick): r for r in given}
@@ -203,6 +203,9 @@ class Builder:
             if f.key != skip and shown(f.when, self.given, scope):
                 out.append(self.field(f, row.get(f.key), (*path, f.key), fresh))
         return tuple(out)
+
+
+_SINGULAR = {"people": "person", "schedule": "task", "escalation": "escalation level"}
 
 
 def _title(text: str) -> str:

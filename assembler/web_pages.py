@@ -206,12 +206,24 @@ async def save_step(request: Request, ws_id: str, number: int) -> Response:
     before, after = Builder(old, {}), Builder(tree, {})
     before.step(step)
     after.step(step)
-    new = frozenset(after.shown - before.shown) if step.key in old else frozenset()
+    new = _newly_asked(before.shown, after.shown)
     if errors or new:
         return _step_page(request, ws, step, tree, errors, 422 if errors else 200, new=new)
     if number < len(_steps()):
         return _go(f"/w/{ws.id}/step/{number + 1}")
     return _go(f"/w/{ws.id}/plan")
+
+
+def _newly_asked(before: set[str], after: set[str]) -> frozenset[str]:
+    """Questions the answers just made apply; the fields of rows the user just added are not news."""
+    new = set()
+    for field in after - before:
+        parts = field.split(".")
+        row = next((i for i, p in enumerate(parts) if p.isdigit()), None)
+        prefix = ".".join(parts[: row + 1]) + "." if row is not None else ""
+        if not prefix or any(b.startswith(prefix) for b in before):
+            new.add(field)
+    return frozenset(new)
 
 
 @router.get("/w/{ws_id}/plan")
