@@ -52,6 +52,7 @@ class Rows:
     pick: bool = False
     suggestions: tuple[tuple[int, str], ...] = ()
     singular: str = "row"
+    top: bool = False  # the whole step: the page's heading already names it
     view: str = "rows"
 
 
@@ -108,34 +109,35 @@ class Builder:
     def group(self, group: Group, value: Any, path: tuple[str | int, ...], depth: int, fresh: bool) -> Section | None:
         given = value if isinstance(value, Mapping) else {}
         scope = converted(given, group.path)
+        shown_before = set(self.shown)
         items = tuple(
             v
             for child in group.items
-            if (v := self.item(child, given.get(child.path[-1]), (*path, child.path[-1]), scope, depth + 1, fresh))
+            if (
+                v := self.item(
+                    child, given.get(child.path[-1]), (*path, child.path[-1]), scope, depth + 1, fresh or not given
+                )
+            )
             is not None
         )
         gate = f"gate:{name(path)}" if gated(group) else ""
+        # A saved step without this group: its gate was answered No (or left empty, which reads as No).
+        answer = "Yes" if given else "" if fresh else "No"
         if gate:
+            if answer == "No":  # its questions are not asked, whatever they would show
+                self.shown = shown_before
             self.shown.add(gate)
         prompt = group.gate or f"Answer the questions on {group.title[0].lower()}{group.title[1:]}?"
-        return Section(
-            html_id(name(path)),
-            group.title,
-            group.help,
-            items,
-            gate,
-            prompt if gate else "",
-            "Yes" if given else "",
-            depth,
-        )
+        gate_prompt, gate_value = (prompt, answer) if gate else ("", "")
+        return Section(html_id(name(path)), group.title, group.help, items, gate, gate_prompt, gate_value, depth)
 
-    def field(self, q: Question, value: Any, path: tuple[str | int, ...], fresh: bool) -> Field:
+    def field(self, q: Question, value: Any, path: tuple[str | int, ...], fresh: bool, where: str = "") -> Field:
         key = name(path)
         self.shown.add(key)
         in_row = any(isinstance(p, int) for p in path)
         if value is None and fresh:
             value = q.default if q.default is not None else lookup(self.tree, q.default_from or "")
-        kind = "long" if q.long else q.kind
+        kind = "long" if q.long else "radios" if q.kind == "choice" and not in_row and len(q.choices) <= 5 else q.kind
         values: tuple[str, ...] = ()
         text = value if isinstance(value, str) else ""
         choices = q.choices
@@ -149,13 +151,14 @@ class Builder:
                 kind, text = ("commas", ", ".join(items)) if in_row else ("lines", "\n".join(items))
         label = q.prompt
         errors = tuple(self.errors.get(key, ()))
+        anchor = html_id(key) + ("-1" if kind in ("radios", "yesno", "checklist") else "")
         for message in errors:
-            self.summary.append(Error(html_id(key), label, message))
+            self.summary.append(Error(anchor, f"{where}: {label}" if where else label, message))
         return Field(
             key,
             html_id(key),
             label,
-            q.help,
+            _web_help(q.help),
             kind,
             text,
             values,
@@ -174,35 +177,49 @@ class Builder:
         for message in errors:
             self.summary.append(Error(html_id(key), q.prompt, message))
         singular = _SINGULAR.get(q.key, q.key.replace("_", " ").removesuffix("s"))
+        top = len(path) == 1  # the rows are the whole step
         out: list[Row] = []
         if q.pick:
             by_choice = {r.get(q.pick): r for r in given}
             for j, (choice, label) in enumerate(q.choices):
                 r = by_choice.get(choice)
-                fields = self.row_fields(q, r or {}, (*path, j), skip=q.pick, fresh=r is None)
+                fields = self.row_fields(q, r or {}, (*path, j), skip=q.pick, fresh=r is None, where=label)
                 out.append(Row(j, label, fields, pick_value=str(j), picked=r is not None))
-            return Rows(key, html_id(key), q.prompt, q.help, tuple(out), errors, pick=True, singular=singular)
+            return Rows(key, html_id(key), q.prompt, q.help, tuple(out), errors, True, (), singular, top)
         blanks = (0 if given else 1) + (1 if key == self.add else 0)
         for i, r in enumerate([*given, *({} for _ in range(blanks))]):
-            fields = self.row_fields(q, r, (*path, i), fresh=i >= len(given))
+            fields = self.row_fields(q, r, (*path, i), fresh=i >= len(given), where=f"{_title(singular)} {i + 1}")
             title = str(r.get(q.label or "", "") or "").strip() if i < len(given) else ""
-            legend = f"{_title(singular)} {i + 1}" + (f": {title}" if title else " (new)" if i >= len(given) else "")
+            legend = f"{_title(singular)} {i + 1}" + (f": {title}" if title else "")
             out.append(Row(i, legend, fields, remove=str(i) if i < len(given) else ""))
         label = q.label or ""
         labels = {str(r.get(label)) for r in given}
         offered = enumerate(q.suggestions)
         suggestions = tuple((i, str(s.get(label, ""))) for i, s in offered if s.get(label) not in labels)
-        return Rows(key, html_id(key), q.prompt, q.help, tuple(out), errors, suggestions=suggestions, singular=singular)
+        return Rows(key, html_id(key), q.prompt, q.help, tuple(out), errors, False, suggestions, singular, top)
 
     def row_fields(
-        self, q: Question, row: Mapping[str, Any], path: tuple[str | int, ...], skip: str = "", fresh: bool = False
+        self,
+        q: Question,
+        row: Mapping[str, Any],
+        path: tuple[str | int, ...],
+        skip: str = "",
+        fresh: bool = False,
+        where: str = "",
     ) -> tuple[Field, ...]:
         scope = converted(row, (*q.schema_path, 0))
         out = []
         for f in q.fields:
             if f.key != skip and shown(f.when, self.given, scope):
-                out.append(self.field(f, row.get(f.key), (*path, f.key), fresh))
+                out.append(self.field(f, row.get(f.key), (*path, f.key), fresh, where))
         return tuple(out)
+
+
+def _web_help(text: str) -> str:
+    """Help written for the terminal, where an empty line ends a list; here a list is a text box."""
+    return text.replace("; an empty line ends the list (or leave it empty)", " (or leave it empty)").replace(
+        "; an empty line ends the list", ""
+    )
 
 
 _SINGULAR = {"people": "person", "schedule": "task", "escalation": "escalation level"}

@@ -158,22 +158,24 @@ def _step_page(
 ) -> Response:
     builder = Builder(tree, errors, add, new)
     view = builder.step(step)
-    given = forms.converted(tree)
-    applies = [questions.shown(s.item.when, given) for s in _steps()]
     return render(
         request,
         "step.html",
         status,
         ws=ws,
         step=step,
-        steps=_steps(),
-        applies=applies,
-        tree=tree,
+        **_nav(tree),
         view=view,
         summary=builder.summary,
         people=questions.people_names(tree),
         new=bool(new),
     )
+
+
+def _nav(tree: dict[str, Any]) -> dict[str, Any]:
+    """What the list of steps shows: each step, whether it applies and whether it has answers."""
+    given = forms.converted(tree)
+    return {"steps": _steps(), "tree": tree, "applies": [questions.shown(s.item.when, given) for s in _steps()]}
 
 
 @router.get("/w/{ws_id}/step/{number}")
@@ -234,7 +236,8 @@ async def plan_page(request: Request, ws_id: str) -> Response:
     result: dict[str, Any] = {}
     if not problems:
         result = await asyncio.wrap_future(ctx(request).runner.plan(ws, tree))
-    return render(request, "plan.html", ws=ws, problems=problems, result=result, steps=_steps())
+    compared = any(b.status == "done" for b in ctx(request).store.builds(ws))
+    return render(request, "plan.html", ws=ws, problems=problems, result=result, compared=compared, **_nav(tree))
 
 
 @router.post("/w/{ws_id}/build")

@@ -142,6 +142,12 @@ class User:
         box.send_keys(text)  # type: ignore[attr-defined]
 
     def choose(self, label: str, option: str, nth: int = 0) -> None:
+        """Pick an option of a drop-down list, or the radio button of a question with few choices."""
+        groups = self.d.find_elements(By.XPATH, f'//fieldset[legend[starts-with(normalize-space(), "{label}")]]')  # type: ignore[attr-defined]
+        if groups:
+            radio = groups[nth].find_element(By.XPATH, f'.//label[normalize-space()="{option}"]')
+            radio.click()
+            return
         Select(self.by_label(label, nth)).select_by_visible_text(option)
 
     def tick(self, label: str, nth: int = 0) -> None:

@@ -3,13 +3,12 @@ document.addEventListener("DOMContentLoaded", () => {
   // Move focus to the error summary so keyboard and screen-reader users hear it first.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
-  // A group behind a yes/no question: hide its questions while the answer is No.
+  // A group behind a yes/no question: its questions show once the answer is Yes.
   document.querySelectorAll("[data-gate-body]").forEach((body) => {
     const group = body.parentElement;
     const radios = group.querySelectorAll(":scope > .gate input[data-gate]");
     const update = () => {
-      const no = Array.from(radios).some((r) => r.checked && r.value === "No");
-      body.hidden = no;
+      body.hidden = !Array.from(radios).some((r) => r.checked && r.value === "Yes");
     };
     radios.forEach((r) => r.addEventListener("change", update));
     update();
