@@ -72,3 +72,46 @@ def interview_form(html: str) -> list[tuple[str, str]]:
     """The interview step's form (the page's last form; a sign-out form may come first)."""
     count = html.count("<form")
     return form_fields(html, count - 1)
+
+
+def as_post(fields: list[tuple[str, str]], **extra: str) -> dict[str, list[str]]:
+    """Form pairs as the TestClient's data (several values per name), with extra fields set."""
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    data.update({k: [v] for k, v in extra.items()})
+    return data
+
+
+def csrf_of(html: str) -> str:
+    start = html.index('name="csrf" value="') + len('name="csrf" value="')
+    return html[start : html.index('"', start)]
+
+
+def make_client(data, auth: str = "none", processes: bool = False):  # type: ignore[no-untyped-def]
+    """A TestClient over a fresh app on ``data`` (builds in threads unless ``processes``)."""
+    from fastapi.testclient import TestClient
+
+    from assembler import web
+
+    return TestClient(web.create_app(web.Settings(data=data, auth=auth, processes=processes)))
+
+
+def new_workspace(client, name: str = "Cascadia DHS") -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Open mode: create a workspace through the home page; returns (its URL, a CSRF token)."""
+    token = csrf_of(client.get("/").text)
+    response = client.post("/workspaces", data={"csrf": token, "name": name}, follow_redirects=False)
+    assert response.status_code == 303
+    return response.headers["location"], token
+
+
+def wait_for_build(client, url: str):  # type: ignore[no-untyped-def]
+    """The build page once the build has finished (it refreshes itself while building)."""
+    import time
+
+    for _ in range(600):
+        page = client.get(url)
+        if 'http-equiv="refresh"' not in page.text:
+            return page
+        time.sleep(0.1)
+    raise AssertionError(f"{url} did not finish")
