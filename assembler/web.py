@@ -112,6 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(web_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _api_page(app)
+    app.add_middleware(_BodyLimit)
     app.middleware("http")(_guard)
     app.exception_handler(StarletteHTTPException)(error_page)
     return app
@@ -154,6 +155,26 @@ def _allowed_hosts(settings: Settings) -> set[str] | None:
     if not loopback:
         return None  # served on a network: the operator's proxy decides which names reach us
     return {"127.0.0.1", "localhost", "::1", settings.host, "testserver"}
+
+
+class _BodyLimit:
+    """Stops reading a body past MAX_BODY, also one sent without a Content-Length (chunked)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise StarletteHTTPException(413, f"request larger than {MAX_BODY // 1024} KB")
+            return message
+
+        await self.app(scope, limited if scope["type"] == "http" else receive, send)
 
 
 async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -63,6 +63,10 @@ def test_cross_site_posts_and_unknown_hosts_are_refused(tmp_path):
         assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
         big = client.post(f"{ws}/upload", content=b"x", headers={"Content-Length": str(10 * 1024 * 1024)})
         assert big.status_code == 413
+        chunks = (b"x" * 65536 for _ in range(64))  # 4 MB without a Content-Length
+        multipart = {"Content-Type": "multipart/form-data; boundary=b"}
+        chunked = client.post("/api/packages", content=chunks, headers=multipart)
+        assert chunked.status_code == 413
 
 
 def test_pages_are_sent_with_a_strict_policy_and_answers_are_escaped(tmp_path):

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -160,7 +161,7 @@ class User:
         button = self.d.find_element(By.XPATH, where)  # type: ignore[attr-defined]
         button.click()
         if navigates:  # wait until the next page replaced this one
-            WebDriverWait(self.d, 60).until(ec.staleness_of(button))
+            WebDriverWait(self.d, 60).until(lambda _: _gone(button))
 
     def heading(self) -> str:
         return str(self.d.find_element(By.TAG_NAME, "h1").text)  # type: ignore[attr-defined]
@@ -171,6 +172,14 @@ class User:
     def next_step(self, title: str) -> None:
         assert self.heading() == title, self.text()[:2000]
         self.press("Save and continue")
+
+
+def _gone(element: object) -> bool:
+    try:
+        element.is_enabled()  # type: ignore[attr-defined]
+    except WebDriverException:  # stale, or its node left the document mid-check
+        return True
+    return False
 
 
 def _docx_text(blob: bytes) -> str:
