@@ -10,7 +10,7 @@ OUT ?= outputs
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'  # dev includes web
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -19,6 +19,7 @@ demo: setup
 	$(BIN)/assembler build answers/example.yaml -o $(OUT)
 	@echo
 	@echo "Package written to $(OUT)/; try: $(BIN)/assembler plan answers/example.yaml"
+	@echo "In a browser: $(BIN)/assembler serve, then open http://127.0.0.1:8000"
 
 lint: setup
 	$(BIN)/ruff check .

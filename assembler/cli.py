@@ -426,6 +426,44 @@ def textconv(file: Path) -> None:
     click.echo(docread.textconv(file), nl=False)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("assembler-data"),
+    show_default=True,
+    help="Folder for the workspaces database and the packages; created when missing.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(["none", "token"]),
+    default="none",
+    show_default=True,
+    help="token: each workspace opens only with its own token.",
+)
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Build worker processes.")
+@click.option("--create-workspace", "create", metavar="NAME", help="Create a workspace, print its token and exit.")
+def serve(host: str, port: int, data: Path, auth: str, workers: int, create: str | None) -> None:
+    """Serve the interview, plans and packages to a web browser (pip install '.[web]')."""
+    if create is not None:
+        from .store import Store
+
+        ws, token = Store(data).create_workspace(create)
+        click.echo(f"workspace {ws.id}: {ws.name}")
+        click.echo(f"token: {token}")
+        click.echo("Give the token to the workspace's users; it is not shown again.", err=True)
+        return
+    try:
+        from . import web
+    except ImportError as exc:
+        raise UsageError(f"assembler serve needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
+    if auth == "none" and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: every workspace is open to anyone who reaches {host}:{port}; use --auth token", err=True)
+    web.serve(web.Settings(data=data, auth=auth, host=host, port=port, workers=workers))
+
+
 def _print_statuses(result: Any) -> None:
     from rich.table import Table
 

@@ -1,0 +1,98 @@
+"""Form posts into answer trees (as typed) and each field's problems, from the question data."""
+
+from assembler import forms, questions
+from assembler.form_views import Builder
+
+STEPS = {s.key: s for s in forms.steps(questions.load())}
+
+
+def read(key, form, tree=None):
+    return forms.Reader(form, tree or {}).step(STEPS[key])
+
+
+def test_text_is_kept_as_typed_and_empty_answers_are_left_out():
+    tree = read(
+        "agency",
+        {
+            "agency.name": ["NO"],
+            "agency.short_name": ["010"],
+            "agency.level": ["state"],
+            "agency.division": ["   "],
+            "agency.address": ["1 Main St\r\nSuite 2"],
+        },
+    )
+    assert tree == {"agency": {"name": "NO", "short_name": "010", "level": "state", "address": "1 Main St\nSuite 2"}}
+
+
+def test_a_field_the_page_did_not_have_keeps_its_answer_and_an_unticked_group_is_emptied():
+    before = {"phase": {"kind": "pmo_integration", "scope": ["a", "b"], "vision": "V"}}
+    after = read("phase", {"phase.scope": ["x\n\n y \n"], "present": ["phase.kind"]}, before)
+    assert after["phase"] == {"scope": ["x", "y"], "vision": "V"}  # kind: the radio group sent nothing
+
+
+def test_rows_are_added_removed_and_blank_rows_ignored():
+    before = {"people": [{"name": "A", "title": "T", "organization": "O", "role": "pmo_lead", "party": "customer"}]}
+    form = {
+        "rows:people": ["3"],
+        "people.0.name": ["A"],
+        "remove:people": ["0"],
+        "people.1.name": ["B"],
+        "people.1.title": ["T2"],
+        "people.2.name": [""],
+    }
+    assert read("people", form, before)["people"] == [{"name": "B", "title": "T2"}]
+
+
+def test_ticked_suggestions_become_rows_and_pick_rows_follow_the_ticks():
+    risks = STEPS["risks"].item
+    tree = read("risks", {"rows:risks": ["1"], "risks.0.title": [""], "suggest:risks": ["2", "99", "x"]})
+    assert tree["risks"] == [{"title": risks.suggestions[2]["title"]}]
+    change_types = STEPS["change_types"].item
+    form = {"rows:change_types": ["7"], "pick:change_types": ["1"], "change_types.1.method": ["CCB"]}
+    form["change_types.0.method"] = ["ignored: not ticked"]
+    assert read("change_types", form)["change_types"] == [{"type": change_types.choices[1][0], "method": "CCB"}]
+
+
+def test_a_gate_answered_no_leaves_the_group_out_and_an_unanswered_one_follows_what_was_typed():
+    form = {"present": ["gate:launch_meeting"], "gate:launch_meeting": ["No"], "launch_meeting.location": ["Room"]}
+    assert "launch_meeting" not in read("launch_meeting", form)
+    form = {"present": ["gate:launch_meeting"], "launch_meeting.location": ["Room"]}
+    assert read("launch_meeting", form)["launch_meeting"] == {"location": "Room"}
+    form = {"present": ["gate:launch_meeting"], "launch_meeting.start_time": ["09:00"]}  # only the offered default
+    assert "launch_meeting" not in read("launch_meeting", form)
+
+
+def test_checklists_and_comma_lists():
+    form = {"present": ["gate:launch_meeting", "launch_meeting.attendees"], "gate:launch_meeting": ["Yes"]}
+    form |= {"launch_meeting.attendees": ["Maria"], "more:launch_meeting.attendees": ["Guest\nMaria\n"]}
+    assert read("launch_meeting", form)["launch_meeting"]["attendees"] == ["Maria", "Guest"]
+    tree = read("schedule", {"rows:schedule": ["1"], "schedule.0.wbs": ["1.2"], "schedule.0.predecessors": ["1, 1.1,"]})
+    assert tree["schedule"] == [{"wbs": "1.2", "predecessors": ["1", "1.1"]}]
+
+
+def test_problems_are_the_cli_messages_next_to_each_field():
+    tree = {"phase": {"start": "2027-02-30", "version": "v1"}, "people": [{"name": "A", "role": "boss"}]}
+    found = forms.problems(STEPS["phase"], tree)
+    assert found["phase.start"] == ["'2027-02-30' is not a real calendar date"]
+    assert found["phase.vision"] == ["an answer is required here"]
+    assert "does not have the expected form" in found["phase.version"][0]
+    people = forms.problems(STEPS["people"], tree)
+    assert "choose one of: executive_sponsor" in people["people.0.role"][0]
+    assert people["people.0.title"] == ["an answer is required here"]
+    assert forms.problems(STEPS["launch_meeting"], tree) == {}  # an optional group left out
+
+
+def test_conditions_hide_questions_until_they_apply():
+    step = STEPS["contractor"]
+    hours = {"contractor": {"funding": {"model": "hours"}}}
+    shown = Builder(hours, {})
+    shown.step(step)
+    assert "contractor.funding.authorized_hours" in shown.shown
+    assert "contractor.funding.authorized_dollars" not in shown.shown
+    assert "contractor.block_cycles.0.hours" in shown.shown
+
+
+def test_whole_file_problems_name_the_step_to_correct():
+    found = forms.whole({"agency": {"name": "A"}}, questions.load())
+    assert ("agency", "agency.short_name", "is required but missing") in [(s.key, p, m) for s, p, m in found]
+    assert any(s.key == "schedule" for s, _, _ in found)

@@ -1,0 +1,142 @@
+"""The pages, through FastAPI's TestClient: the interview steps, uploads, plan, builds, downloads, comparison."""
+
+import io
+import zipfile
+
+import docx
+import pytest
+
+from assembler import answers, forms, questions
+
+from conftest import ANSWERS, EXAMPLE
+from webforms import as_post, csrf_of, interview_form, make_client, new_workspace, wait_for_build
+
+STEP_COUNT = len(forms.steps(questions.load()))
+
+
+@pytest.fixture
+def client(tmp_path):
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def upload(client, ws, token, text: bytes, name="answers.yaml"):
+    return client.post(f"{ws}/upload", data={"csrf": token}, files={"answers": (name, text)}, follow_redirects=False)
+
+
+@pytest.mark.parametrize("name", ["example.yaml", "dmv-continuing-contractor.yaml", "federal-hr-migration.yaml"])
+def test_every_step_sent_back_as_shown_keeps_the_answers_exactly(client, name):
+    ws, token = new_workspace(client)
+    assert upload(client, ws, token, (ANSWERS / name).read_bytes(), name).status_code == 303
+    for number in range(1, STEP_COUNT + 1):
+        page = client.get(f"{ws}/step/{number}")
+        sent = client.post(f"{ws}/step/{number}", data=as_post(interview_form(page.text), action="next"))
+        assert sent.status_code == 200 and "error-summary" not in sent.text, (number, sent.text[:500])
+    text = client.get(f"{ws}/answers.yaml").text
+    assert answers.parse_text(text, "a.yaml")[0] == answers.read_tree(ANSWERS / name)[0]
+
+
+def test_a_wrong_answer_is_shown_next_to_its_field_with_the_cli_message(client):
+    ws, _token = new_workspace(client)
+    form = as_post(interview_form(client.get(f"{ws}/step/3").text), action="next")
+    form["phase.start"] = ["2027-02-30"]
+    page = client.post(f"{ws}/step/3", data=form, follow_redirects=False)
+    assert page.status_code == 422
+    summary = '<a href="#f-phase-start">Phase start date: &#39;2027-02-30&#39; is not a real calendar date</a>'
+    assert summary in page.text
+    assert 'id="f-phase-start-error"' in page.text and 'aria-invalid="true"' in page.text
+    assert 'value="2027-02-30"' in page.text  # what was typed stays in the field
+    assert client.get(f"{ws}/answers.yaml").text.count("start: 2027-02-30") == 1  # and is saved as typed
+
+
+def test_rows_grow_with_add_and_the_plan_lists_the_steps_to_correct(client):
+    ws, _token = new_workspace(client)
+    form = as_post(interview_form(client.get(f"{ws}/step/5").text), action="add:people")
+    form["people.0.name"] = ["Maria Okafor"]
+    added = client.post(f"{ws}/step/5", data=form, follow_redirects=False)
+    assert added.headers["location"].endswith("/step/5?add=people#f-people")
+    page = client.get(added.headers["location"]).text
+    assert "Person 1: Maria Okafor" in page and "Person 2" in page and 'name="people.1.name"' in page
+    plan = client.get(f"{ws}/plan").text
+    assert "Some answers are missing or wrong" in plan and f"{ws}/step/5?check=1" in plan
+    assert "people[0].title</code> is required but missing" in plan
+    checked = client.get(f"{ws}/step/5?check=1").text
+    assert "Person 1: Job title: an answer is required here" in checked
+
+
+def test_upload_is_checked_like_the_cli_and_a_bad_file_changes_nothing(client):
+    ws, token = new_workspace(client)
+    assert upload(client, ws, token, EXAMPLE.read_bytes()).status_code == 303
+    bad = EXAMPLE.read_text(encoding="utf-8").replace("level: state", "level: galactic")
+    page = upload(client, ws, token, bad.encode(), "../../etc/evil name.yaml")
+    assert page.status_code == 422
+    assert "evil_name.yaml:8: agency.level: &#39;galactic&#39; is not allowed" in page.text
+    assert "/etc" not in page.text and str(client.app.state.ctx.store.root) not in page.text
+    assert "level: state" in client.get(f"{ws}/answers.yaml").text
+    for blob, message in (
+        (b"agency: [unclosed", "not valid YAML"),
+        (b"a: &x 1\nb: *x\n", "anchors"),
+        (b"\xff\xfe", "is not valid UTF-8"),
+        (b"x" * (answers.MAX_BYTES + 1), "larger than 2 MB"),
+    ):
+        page = upload(client, ws, token, blob)
+        assert page.status_code in (413, 422) and (message in page.text or page.status_code == 413), message
+    assert client.post(f"{ws}/upload", data={"csrf": token}).status_code == 422
+
+
+def test_build_download_and_compare_two_builds(client):
+    ws, token = new_workspace(client)
+    upload(client, ws, token, EXAMPLE.read_bytes())
+    plan = client.get(f"{ws}/plan").text
+    assert "Build the package" in plan and "every M&amp;O Pre-Initiation needs an M&amp;O Charter" in plan
+    first = wait_for_build(client, client.post(f"{ws}/build", data={"csrf": token}).url.path)
+    assert "The package is ready." in first.text
+    zipped = client.get(f"{ws}/builds/1/package.zip")
+    assert zipped.headers["content-disposition"] == 'attachment; filename="cdhs-cascade.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    assert "cdhs-cascade/manifest.json" in archive.namelist() and "cdhs-cascade/answers.yaml" in archive.namelist()
+    assert client.get(f"{ws}/builds/1/package.zip").content == zipped.content  # the same bytes every time
+
+    changed = EXAMPLE.read_text(encoding="utf-8").replace("Conference Room 3B", "Conference Room 4A")
+    upload(client, ws, token, changed.encode())
+    assert "launch_meeting.location changed" in client.get(f"{ws}/plan").text
+    second = wait_for_build(client, client.post(f"{ws}/build", data={"csrf": token}).url.path)
+    assert "regenerate" in second.text and "What changed since build 1" in second.text
+    agenda = client.get(f"{ws}/builds/2/files/05-Launch-Meeting-Agenda.docx")
+    text = "\n".join(c.text for t in docx.Document(io.BytesIO(agenda.content)).tables for r in t.rows for c in r.cells)
+    assert "Conference Room 4A" in text
+    page = client.get(f"{ws}/compare?old=1&new=2").text
+    assert "<del>3B," in page and "<ins>4A," in page and "launch_meeting.location" in page
+    assert "Conference Room [-3B,-]" in client.get(f"{ws}/compare?old=1&new=2&format=text").text
+    html = client.get(f"{ws}/compare?old=1&new=2&format=html")
+    assert html.headers["content-disposition"].startswith("attachment") and "<ins>" in html.text
+    listing = client.get(f"{ws}/builds").text
+    assert "Build 2" in listing and "Show what changed" in listing
+    builds_answers = client.get(f"{ws}/builds/1/answers.yaml").text
+    assert "Conference Room 3B" in builds_answers
+
+
+def test_no_request_path_reaches_the_file_system_unchecked(client):
+    ws, token = new_workspace(client)
+    upload(client, ws, token, EXAMPLE.read_bytes())
+    wait_for_build(client, client.post(f"{ws}/build", data={"csrf": token}).url.path)
+    for name in ("..%2F..%2Fassembler.sqlite3", "..%2Fanswers.yaml", "%2Fetc%2Fpasswd", "secret.key", "x.docx"):
+        assert client.get(f"{ws}/builds/1/files/{name}").status_code == 404, name
+    assert client.get(f"{ws}/builds/1/files/manifest.json").json()["package"] == "cdhs-cascade"
+    assert client.get(f"{ws}/builds/9").status_code == 404
+    assert client.get(f"{ws}/step/0").status_code == 404 and client.get(f"{ws}/step/99").status_code == 404
+    assert client.get("/w/..%2F..%2Fetc").status_code == 404
+    assert client.get(f"{ws}/compare?old=1&new=7").status_code == 404
+
+
+def test_start_anew_keeps_the_earlier_answers_as_a_version(client):
+    ws, token = new_workspace(client)
+    upload(client, ws, token, EXAMPLE.read_bytes())
+    anew = client.post(f"{ws}/new", data={"csrf": token}, follow_redirects=False)
+    assert anew.headers["location"].endswith("/step/1")
+    store = client.app.state.ctx.store
+    workspace = store.workspaces()[0]
+    assert store.latest(workspace).answers == {} and store.latest(workspace).number == 2
+    saved = client.post(f"{ws}/step/1", data={"csrf": token, "agency.name": ["X"], "action": "save"})
+    assert "Your answers are saved" in saved.text
+    assert csrf_of(saved.text)
