@@ -38,23 +38,6 @@ def _clean(lines: list[str], folder: Path) -> list[str]:
     return [line.replace(f"{folder}{os.sep}", "") for line in lines]
 
 
-def plan_json(result: pipeline.Result) -> dict[str, Any]:
-    statuses = {s.id: s for s in result.statuses}
-    return {
-        "package": result.slug,
-        "deliverables": [
-            {
-                **d.to_json(),
-                "status": statuses[d.id].action,
-                "status_reasons": list(statuses[d.id].reasons),
-                "file": statuses[d.id].file,
-            }
-            for d in result.plan.deliverables
-        ],
-        "plans": [d.to_json() for d in result.plan.plans],
-    }
-
-
 def build_job(tree: dict[str, Any], title: str, root: str, previous: str | None) -> dict[str, Any]:
     """Build one package into ``root``; returns what happened (never raises for bad input)."""
     folder = Path(root)
@@ -68,7 +51,7 @@ def build_job(tree: dict[str, Any], title: str, root: str, previous: str | None)
         result = pipeline.build(path, folder)
     except AssemblerError as exc:
         return {"errors": _clean(exc.lines(), folder)}
-    return {**plan_json(result), "written": result.written, "changed": result.changed}
+    return {**pipeline.plan_json(result), "written": result.written, "changed": result.changed}
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -87,7 +70,7 @@ def plan_job(tree: dict[str, Any], scratch: str, compare_root: str | None) -> di
             result, _, _ = pipeline.preview(path, compare_root or tmp)
         except AssemblerError as exc:
             return {"errors": _clean(exc.lines(), Path(tmp))}
-        return plan_json(result)
+        return pipeline.plan_json(result)
 
 
 class Runner:

@@ -206,20 +206,7 @@ def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) ->
     result, _, _ = pipeline.preview(answer_file, out, templates)
     statuses = {s.id: s for s in result.statuses}
     if as_json:
-        data = {
-            "package": result.slug,
-            "folder": str(result.folder),
-            "deliverables": [
-                {
-                    **d.to_json(),
-                    "status": statuses[d.id].action,
-                    "status_reasons": list(statuses[d.id].reasons),
-                    "file": statuses[d.id].file,
-                }
-                for d in result.plan.deliverables
-            ],
-            "plans": [d.to_json() for d in result.plan.plans],
-        }
+        data = {"package": result.slug, "folder": str(result.folder), **pipeline.plan_json(result)}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.table import Table

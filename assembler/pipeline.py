@@ -349,3 +349,21 @@ def build(
     redlines = tuple(r["file"] for r in new_manifest.get("redlines", []))
     made = tuple(p["file"] for p in new_manifest.get("pdfs", []) if p["file"] not in kept)
     return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines, made)
+
+
+def plan_json(result: Result) -> dict[str, Any]:
+    """The plan as JSON: every decision with its reasons, and each document's status against OUT."""
+    statuses = {s.id: s for s in result.statuses}
+    return {
+        "package": result.slug,
+        "deliverables": [
+            {
+                **d.to_json(),
+                "status": statuses[d.id].action,
+                "status_reasons": list(statuses[d.id].reasons),
+                "file": statuses[d.id].file,
+            }
+            for d in result.plan.deliverables
+        ],
+        "plans": [d.to_json() for d in result.plan.plans],
+    }
