@@ -9,10 +9,8 @@ and non-mapping roots are refused. The Cerberus schema (``schema.yaml``) then co
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
-import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -27,13 +25,19 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
+from .typed import PathKey as PathKey
+from .typed import Typed as Typed
+from .typed import canonical_json as canonical_json
+from .typed import locate as locate
+from .typed import merge as merge
+from .typed import overlay as overlay
+from .typed import tree_sha256 as tree_sha256
 
 SCHEMA = Path(__file__).with_name("schema.yaml")
 MAX_BYTES = 2 * 1024 * 1024  # a realistic answer file is a few KB
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
-PathKey = tuple[str | int, ...]
 # Characters XML 1.0 cannot carry (tab, line feed and carriage return are fine).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -41,15 +45,30 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Answers:
-    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed."""
+    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed (read only)."""
 
-    source: str
     data: Mapping[str, Any]
-    raw: Mapping[str, Any]
-    lines: Mapping[PathKey, int] = field(repr=False)
-    # Paths whose value came from a defaults file (batch), and that file's name.
-    origins: Mapping[PathKey, str] = field(default_factory=dict, repr=False)
-    defaults: str | None = None
+    typed: Typed = field(repr=False)
+
+    @property
+    def source(self) -> str:
+        return self.typed.source
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self.typed.tree
+
+    @property
+    def defaults(self) -> str | None:
+        return self.typed.defaults
+
+    @property
+    def lines(self) -> Mapping[PathKey, int]:
+        return self.typed.provenance[0]
+
+    @property
+    def origins(self) -> Mapping[PathKey, str]:
+        return self.typed.provenance[1]
 
     def locate(self, path: PathKey) -> tuple[str, int | None]:
         """The file and line a value (or its nearest given parent) was written on."""
@@ -57,16 +76,7 @@ class Answers:
 
     @property
     def sha256(self) -> str:
-        return tree_sha256(self.raw)
-
-
-def tree_sha256(value: Any) -> str:
-    """The hash of answers as typed: what a package records and a re-run compares."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return self.typed.sha256
 
 
 def dotted(path: PathKey) -> str:
@@ -263,11 +273,17 @@ def validate(
     known = _by_section(tree)
     if known is not None:
         return known
+    return _validate_all(tree, lines, origins or {}, name)
+
+
+def _validate_all(
+    tree: Mapping[str, Any], lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str
+) -> dict[str, Any]:
     validator = _Validator(schema())
     if validator.validate(dict(tree)):
         return dict(validator.document)
     problems = sorted(
-        set(_problems(validator._errors, lines, origins or {}, name)),
+        set(_problems(validator._errors, lines, origins, name)),
         key=lambda p: (p.file != name, p.file, p.line or 0, p.path, p.message),
     )
     raise InputError(f"{name}: {len(problems)} problem(s)", problems)
@@ -289,8 +305,17 @@ def _by_section(tree: Mapping[str, Any]) -> dict[str, Any] | None:
         converted = _section(key, canonical_json(value))
         if converted is None:
             return None
-        out[key] = copy.deepcopy(converted)  # callers own their answers; the cache keeps its own
+        out[key] = _fresh(converted)  # callers own their answers; the cache keeps its own
     return out
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of converted answers: new dicts and lists, the (immutable) scalars shared."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
 
 
 @lru_cache(maxsize=512)
@@ -299,23 +324,27 @@ def _section(key: str, text: str) -> Any:
     return validator.document[key] if validator.validate({key: json.loads(text)}) else None
 
 
+def read(path: str | Path, defaults: str | Path | None = None) -> Typed:
+    """An answer file as typed, layered over a defaults file (``batch``'s ``_defaults.yaml``)."""
+    tree, lines = read_tree(Path(path))
+    if defaults is None:
+        return Typed(str(path), tree, lines)
+    base, base_lines = read_defaults(Path(defaults))
+    return Typed(str(path), tree, lines, str(defaults), base, base_lines)
+
+
+def validated(typed: Typed) -> Answers:
+    """Answers read by ``read``, validated; InputError names the file and line of each problem."""
+    data = _by_section(typed.tree)
+    if data is None:
+        lines, origins = typed.provenance
+        data = _validate_all(typed.tree, lines, origins, typed.source)
+    return Answers(data, typed)
+
+
 def load(path: str | Path, defaults: str | Path | None = None) -> Answers:
     """One answer file, optionally layered over a defaults file (``batch``'s ``_defaults.yaml``)."""
-    path = Path(path)
-    tree, lines = read_tree(path)
-    origins: dict[PathKey, str] = {}
-    if defaults is not None:
-        base, base_lines = read_defaults(Path(defaults))
-        tree, lines, origins = merge(base, base_lines, str(defaults), tree, lines)
-    data = validate(tree, lines, str(path), origins)
-    return Answers(
-        source=str(path),
-        data=data,
-        raw=tree,
-        lines=lines,
-        origins=origins,
-        defaults=None if defaults is None else str(defaults),
-    )
+    return validated(read(path, defaults))
 
 
 def read_defaults(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
@@ -334,61 +363,6 @@ def _stat(path: Path) -> Any:
 def _read_cached(path: Path, _mtime: int, _size: int) -> tuple[dict[str, Any], dict[PathKey, int]]:
     # One parse per process for the file every agency shares; merge() never mutates it.
     return read_tree(path)
-
-
-def merge(
-    base: Mapping[str, Any],
-    base_lines: Mapping[PathKey, int],
-    base_name: str,
-    tree: Mapping[str, Any],
-    lines: Mapping[PathKey, int],
-) -> tuple[dict[str, Any], dict[PathKey, int], dict[PathKey, str]]:
-    """``tree`` layered over ``base``: mappings merge key by key, lists and scalars replace.
-
-    Returns the merged tree, the line of every value and, for values taken from ``base``, the
-    base file's name, so that a problem is reported where the offending value was written.
-    """
-    out_lines: dict[PathKey, int] = dict(lines)
-    origins: dict[PathKey, str] = {}
-
-    def take(value: Any, path: PathKey) -> Any:  # a fresh copy of a base subtree, with provenance
-        out_lines[path] = base_lines.get(path, 0)
-        origins[path] = base_name
-        if isinstance(value, dict):
-            return {k: take(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [take(v, (*path, i)) for i, v in enumerate(value)]
-        return value
-
-    return _layer(base, tree, (), take), out_lines, origins
-
-
-def overlay(base: Mapping[str, Any], tree: Mapping[str, Any]) -> dict[str, Any]:
-    """The same layering as ``merge``, sharing ``base``'s subtrees: for reading only."""
-    return _layer(base, tree, (), lambda value, _path: value)
-
-
-def _layer(low: Mapping[str, Any], high: Mapping[str, Any], path: PathKey, take: Any) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for key, under in low.items():  # the defaults' order, then keys only the agency gives
-        if key not in high:
-            merged[key] = take(under, (*path, key))
-        elif isinstance(under, dict) and isinstance(high[key], dict):
-            merged[key] = _layer(under, high[key], (*path, key), take)
-        else:
-            merged[key] = high[key]
-    merged.update((k, v) for k, v in high.items() if k not in low)
-    return merged
-
-
-def locate(
-    path: PathKey, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str
-) -> tuple[str, int | None]:
-    while path:
-        if path in lines:
-            return origins.get(path, name), lines[path]
-        path = path[:-1]
-    return name, lines.get(())
 
 
 def _flatten(errs: Any) -> Iterator[Any]:

@@ -108,15 +108,15 @@ def build_one(task: Task) -> Outcome:
     name = Path(task.path).name
     package = None
     try:
-        raw = pipeline.raw_package(task.path, task.defaults)
-        if raw is not None:
-            package, tree = raw
+        typed = pipeline.read(task.path, task.defaults)  # read once: for the checks below and the build
+        package = pipeline.package_of(typed)
+        if package is not None:
             _claim(task.claims, package, name)
-            previous = None if task.force else pipeline.unchanged(package, tree, task.out, task.templates)
+            previous = None if task.force else pipeline.unchanged(package, typed, task.out, task.templates)
             if previous is not None:
                 kept = len(previous.get("documents", []))
                 return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
-        result = pipeline.build(task.path, task.out, task.templates, task.force, defaults=task.defaults)
+        result = pipeline.build(task.path, task.out, task.templates, task.force, typed=typed)
     except AssemblerError as exc:
         errors = tuple(_shown(line, task.shown) for line in exc.lines())
         return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)
