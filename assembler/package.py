@@ -22,7 +22,7 @@ import struct
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,7 @@ from . import ziputil
 from .errors import OutputError
 
 MANIFEST = "manifest.json"
+CORE = "docProps/core.xml"  # core properties: dates and title fixed here
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LOCK_WAIT_SECONDS = 30.0
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -58,19 +59,26 @@ def normalize(blob: bytes, title: str, when: dt.date) -> bytes:
     """Re-zip an Office file so the same content always gives the same bytes."""
     import io
 
-    stamp = f"{when.isoformat()}T00:00:00Z"
     src = zipfile.ZipFile(io.BytesIO(blob))
+    parts: list[ziputil.Part] = []
+    for name in src.namelist():
+        member = None if name == CORE else _reusable(blob, src.getinfo(name))
+        parts.append(member if member is not None else (name, src.read(name)))
+    return normalize_parts(parts, title, when)
+
+
+def normalize_parts(parts: Iterable[ziputil.Part], title: str, when: dt.date) -> bytes:
+    """What ``normalize`` makes of a file with these parts, without zipping and reading it first:
+    the renderers hand over their parts, the unchanged ones already compressed."""
+    stamp = f"{when.isoformat()}T00:00:00Z"
     # [Content_Types].xml first, as Office writes it; the rest in a fixed order.
-    ordered = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
     members = []
-    for name in ordered:
-        member = None if name == "docProps/core.xml" else _reusable(blob, src.getinfo(name))
-        if member is None:
-            data = src.read(name)
-            if name == "docProps/core.xml":
-                data = _fix_core(data, title, stamp)
-            member = ziputil.deflate(name, data)
-        members.append(member)
+    for part in sorted(parts, key=lambda p: (p[0] != "[Content_Types].xml", p[0])):
+        if isinstance(part, ziputil.Member) and part.name != CORE:
+            members.append(part)
+            continue
+        name, data = part[0], part[1]
+        members.append(ziputil.deflate(name, _fix_core(data, title, stamp) if name == CORE else data))
     try:
         return ziputil.write(members)
     except ziputil.TooLarge:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__, answers, catalog, context, fields, package, rules, schedule
+from . import __version__, answers, catalog, context, fields, package, rules, sandbox, schedule
 from .errors import InputError, Problem
 
 
@@ -147,12 +147,15 @@ def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list
     from . import render_docx, render_xlsx  # heavy libraries load only when rendering
 
     docs = []
+    common = context.shared(ans.data, plan, cat)  # what every document's context shares, built once
     for item in cat.deliverables:
         if plan.get(item.id).action == "not needed":
             continue
-        ctx = context.build(ans.data, plan, cat, item)
-        renderer = render_xlsx.render if item.kind == "xlsx" else render_docx.render
-        blob = package.normalize(renderer(item.template, ctx), ctx["doc"]["title"], ans.data["phase"]["document_date"])
+        ctx = context.for_item(common, item)
+        renderer = render_xlsx.render_parts if item.kind == "xlsx" else render_docx.render_parts
+        parts = renderer(item.template, ctx)
+        blob = package.normalize_parts(parts, ctx["doc"]["title"], ans.data["phase"]["document_date"])
+        sandbox.check_size(item.template.name, blob)
         docs.append(package.Document(item.output, blob, hashlib.sha256(blob).hexdigest()))
     return docs
 

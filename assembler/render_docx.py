@@ -56,18 +56,34 @@ def _patched(src_xml: str) -> str:
 
 def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled document as bytes (not yet normalised for determinism: see package)."""
-    key = _check_container(template)
-    prepared = _prepared(template, key)
-    if prepared is not None:
-        try:
-            with sandbox.time_limit(template.name):
-                members = prepared.render(dict(context))
-            return sandbox.check_size(template.name, ziputil.write(members))
-        except TemplateError:
-            raise
-        except Exception:  # rendered again below, which reports it as it always did
-            pass
-    return _render_docxtpl(template, context)
+    parts = _render_prepared(template, context)
+    if parts is None:
+        return _render_docxtpl(template, context)
+    members = [p if isinstance(p, ziputil.Member) else ziputil.deflate(*p) for p in parts]
+    return sandbox.check_size(template.name, ziputil.write(members))
+
+
+def render_parts(template: Path, context: Mapping[str, Any]) -> list[ziputil.Part]:
+    """The parts of the filled document, for ``package.normalize_parts`` (no zip in between)."""
+    parts = _render_prepared(template, context)
+    if parts is not None:
+        return parts
+    with zipfile.ZipFile(io.BytesIO(_render_docxtpl(template, context))) as zf:
+        return [(name, zf.read(name)) for name in zf.namelist()]
+
+
+def _render_prepared(template: Path, context: Mapping[str, Any]) -> list[ziputil.Part] | None:
+    """The prepared template's parts; None where docxtpl must render it (and report any error)."""
+    prepared = _prepared(template, _check_container(template))
+    if prepared is None:
+        return None
+    try:
+        with sandbox.time_limit(template.name):
+            return prepared.render(dict(context))
+    except TemplateError:
+        raise
+    except Exception:  # rendered again by docxtpl, which reports it as it always did
+        return None
 
 
 def _render_docxtpl(template: Path, context: Mapping[str, Any]) -> bytes:
@@ -141,8 +157,8 @@ class _Prepared:
             self.order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
             self.static = {n: ziputil.deflate(n, zf.read(n)) for n in names if n not in dynamic}
 
-    def render(self, context: dict[str, Any]) -> list[ziputil.Member]:
-        """The members of the filled document, in package order (docxtpl's order of work)."""
+    def render(self, context: dict[str, Any]) -> list[ziputil.Part]:
+        """The parts of the filled document in package order: the unchanged ones compressed already."""
         # A part's bytes are a function of its filled text, which often repeats between builds.
         body = _fill(self.body, context)
         data, sections = _memo(self.memo, ("", body), self._document, body)
@@ -157,11 +173,11 @@ class _Prepared:
             for name in texts:  # docxtpl renders footnotes once per section, each time on the last result
                 texts[name] = _fill(_part(name, texts[name]), context)
         parts.update((name, text.encode("utf-8")) for name, text in texts.items())
-        out = []
+        out: list[ziputil.Part] = []
         for name in self.order:
             member = self.static.get(name)
             if member is None:
-                out.append(ziputil.deflate(name, parts[name]))
+                out.append((name, parts[name]))
             else:
                 ziputil.remember(member.data, member.crc, member.compressed)
                 out.append(member)
@@ -261,7 +277,7 @@ def _span(cell: Any, ns: str) -> int:
     return 1 if span is None else int(span.get(ns + "val"))
 
 
-_Key = tuple[str, int, int, int, int, int]
+_Key = container.Version
 _cache: OrderedDict[_Key, _Prepared | None] = OrderedDict()
 
 
@@ -288,21 +304,9 @@ def sources(template: Path) -> list[str]:
         return [_patched(zf.read(n).decode("utf-8")) for n in sorted(parts)]
 
 
-_checked: OrderedDict[_Key, None] = OrderedDict()
-
-
 def _check_container(template: Path) -> _Key:
     """Check the file once per version on disk (path, inode, size, times); returns that version."""
-    if not template.is_file():
-        container.check(template, "docx")  # reports what is missing
-    stat = template.stat()
-    key = (str(template.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    if key not in _checked:
-        container.check(template, "docx")
-    _checked[key] = None
-    if len(_checked) > 256:
-        _checked.popitem(last=False)
-    return key
+    return container.check_once(template, "docx")
 
 
 def _describe(template: Path, doc: Any, exc: jinja2.TemplateError, context: Mapping[str, Any]) -> str:

@@ -30,7 +30,8 @@ def _fast(template: Path, ctx: dict[str, Any]) -> bytes:
     """The prepared path only (render() would quietly fall back to docxtpl)."""
     prepared = render_docx._prepared(template, render_docx._check_container(template))
     assert prepared is not None, f"{template.name} is not prepared"
-    return ziputil.write(prepared.render(dict(ctx)))
+    parts = prepared.render(dict(ctx))
+    return ziputil.write([p if isinstance(p, ziputil.Member) else ziputil.deflate(*p) for p in parts])
 
 
 def _same(template: Path, ctx: dict[str, Any]) -> bytes:
@@ -38,6 +39,9 @@ def _same(template: Path, ctx: dict[str, Any]) -> bytes:
     assert _members(fast) == _members(slow)
     assert package.normalize(fast, "T", WHEN) == package.normalize(slow, "T", WHEN)
     assert render_docx.render(template, ctx) == fast
+    assert package.normalize_parts(render_docx.render_parts(template, ctx), "T", WHEN) == package.normalize(
+        slow, "T", WHEN
+    )
     return fast
 
 
@@ -99,6 +103,17 @@ def test_header_footer_row_loop_and_paragraph_condition(tmp_path):
     assert "Hello Bob" in text and "Shown" not in text and "nuts|7" in text
     assert "Ada" not in text and "bolts" not in text
     assert _same(template, _ctx("Ada", True, [("bolts", 3), ("line\none\ttab", 4)])) == first
+
+
+def test_parts_of_a_template_docxtpl_renders_normalise_the_same(tmp_path, monkeypatch):
+    template = _small_template(tmp_path / "small.docx")
+    ctx = _ctx("Ada", True, [("bolts", 3)])
+    monkeypatch.setattr(render_docx, "_prepared", lambda *_: None)  # as for a template that cannot be prepared
+    parts = render_docx.render_parts(template, ctx)
+    assert all(isinstance(p, tuple) and not isinstance(p, ziputil.Member) for p in parts)
+    expected = package.normalize(render_docx._render_docxtpl(template, ctx), "T", WHEN)
+    assert package.normalize_parts(parts, "T", WHEN) == expected
+    assert "Hello Ada" in _text(expected)
 
 
 def test_template_edited_on_disk_is_picked_up(tmp_path):
