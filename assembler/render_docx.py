@@ -7,8 +7,9 @@ Opening and saving a document with python-docx cost far more than filling it, so
 prepared once per process (``_Prepared``): every part docxtpl renders is kept compiled, every other
 part is kept as the bytes python-docx saves for it, already compressed. A render fills the compiled
 parts with docxtpl's own post-processing and python-docx's serialisation, so the output is the
-same byte for byte. On any error the document is rendered again the plain docxtpl way, which
-reports it as it always did.
+same byte for byte; the filled body is serialised element by element, reusing the bytes of
+elements seen before (``docx_body``). On any error the document is rendered again the plain
+docxtpl way, which reports it as it always did.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from . import container, sandbox, ziputil
+from . import container, docx_body, sandbox, ziputil
 from .errors import TemplateError
 
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
@@ -143,6 +144,7 @@ class _Prepared:
         props = core.core_properties
         self.properties = [env.from_string(getattr(props, name)) for name in _PROPERTIES]
         self.memo: OrderedDict[Any, Any] = OrderedDict()
+        self.elements = docx_body.Elements()  # the body's elements, serialised
         dynamic = [self.body.name, self.core_name, *(p.name for p in self.headers_footers)]
         dynamic += [name for name, _ in self.footnote_texts]
         if len(set(dynamic)) != len(dynamic):
@@ -160,8 +162,7 @@ class _Prepared:
     def render(self, context: dict[str, Any]) -> list[ziputil.Part]:
         """The parts of the filled document in package order: the unchanged ones compressed already."""
         # A part's bytes are a function of its filled text, which often repeats between builds.
-        body = _fill(self.body, context)
-        data, sections = _memo(self.memo, ("", body), self._document, body)
+        data, sections = self._document(_fill(self.body, context))
         parts = {self.body.name: data}
         for part in self.headers_footers:
             text = _fill(part, context)
@@ -185,12 +186,17 @@ class _Prepared:
 
     def _document(self, body: str) -> tuple[bytes, int]:
         """word/document.xml from the filled body as docxtpl builds it, and its number of sections."""
+        known = self.elements.document(body)
+        if known is not None:
+            return known
         tree = _fix_tables(body)
         for number, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
             elt.attrib["id"] = str(number)  # docxtpl's fix_docpr_ids
         root = copy.deepcopy(self.skeleton)
         root.replace(root[self.body_index], tree)
-        return serialize_part_xml(root), len(root.xpath(_SECTIONS))
+        data = serialize_part_xml(root)
+        self.elements.learn(body, data)
+        return data, len(root.xpath(_SECTIONS))
 
     def _core(self, values: tuple[str, ...]) -> bytes:
         """docProps/core.xml after docxtpl's render_properties."""
@@ -243,38 +249,7 @@ def _resolve_listing(match: re.Match[str]) -> str:
 def _fix_tables(xml: str) -> Any:
     """docxtpl's fix_tables, whose Python loops run only when a table's grid needs fixing."""
     tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-    return tree if _tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
-
-
-def _tables_fit(tree: Any) -> bool:
-    """True when fix_tables would change nothing: no row has more cells than the grid has
-    columns, the widest row spans them all, and every gridSpan is a number (no error either)."""
-    ns = "{" + tree.nsmap["w"] + "}"
-    try:
-        for span in tree.iter(ns + "gridSpan"):
-            int(span.get(ns + "val"))
-    except (TypeError, ValueError):
-        return False
-    for table in tree.iter(ns + "tbl"):
-        grid = table.find(ns + "tblGrid")
-        if grid is None:
-            return False
-        columns, widest = len(grid.findall(ns + "gridCol")), 0
-        for row in table.iter(ns + "tr"):
-            cells = row.findall(ns + "tc")
-            if len(cells) > columns:
-                return False
-            if widest < columns:
-                widest = max(widest, sum(_span(cell, ns) for cell in cells))
-        if widest < columns:
-            return False
-    return True
-
-
-def _span(cell: Any, ns: str) -> int:
-    props = cell.find(ns + "tcPr")
-    span = None if props is None else props.find(ns + "gridSpan")
-    return 1 if span is None else int(span.get(ns + "val"))
+    return tree if docx_body.tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
 
 
 _Key = container.Version
