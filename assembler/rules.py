@@ -98,6 +98,18 @@ def namespace(data: Mapping[str, Any], catalog: cat.Catalog) -> dict[str, Any]:
 
 def inputs(catalog: cat.Catalog) -> tuple[str, ...]:
     """Every answer path some rule reads: what a decision (and the register) depends on."""
+    known = _INPUTS.get(id(catalog))
+    if known is None or known[0] is not catalog:  # id() in the key: check it is the same catalog
+        known = _INPUTS[id(catalog)] = (catalog, _inputs(catalog))
+        if len(_INPUTS) > 8:
+            del _INPUTS[next(iter(_INPUTS))]
+    return known[1]
+
+
+_INPUTS: dict[int, tuple[cat.Catalog, tuple[str, ...]]] = {}
+
+
+def _inputs(catalog: cat.Catalog) -> tuple[str, ...]:
     cases = [c for d in catalog.deliverables for c in (*d.cases, d.otherwise) if c]
     cases += [c for p in catalog.plans for c in (*p.cases, p.otherwise) if c] + list(catalog.common)
     paths = {q for c in cases for p in c.reads for q in DERIVED_FROM.get(p, (p,))}
