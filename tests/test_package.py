@@ -98,8 +98,8 @@ def test_planted_symlink_is_replaced_not_followed(tmp_path):
 def test_leftovers_of_a_killed_build_are_recovered(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".pkg.staging-999").mkdir()
-    (out / ".pkg.staging-999" / "half.docx").write_bytes(b"x")
+    (out / ".pkg.staging").mkdir()
+    (out / ".pkg.staging" / "half.docx").write_bytes(b"x")
     (out / ".pkg.old").mkdir()
     (out / ".pkg.old" / "manifest.json").write_text("{}")
     package.write(out, "pkg", [_doc("a.docx", b"A")], {"v": 1}, set())
@@ -157,3 +157,28 @@ def test_manifest_bytes_are_the_json_module_indented_text():
     for path in ALL_ANSWERS:
         _, _, manifest = pipeline.preview(path, "/nonexistent-output-root")
         assert manifest["documents"] and package.manifest_bytes(manifest) == reference(manifest), path.name
+
+
+def test_every_file_and_the_folder_are_on_disk_before_the_swap(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    package.write(out, "pkg", [_doc("a.docx", b"OLD")], {"v": 1}, set())
+    events = []
+    real_fsync, real_swap = os.fsync, package._swap
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def swap(staging, *args):
+        events.append(("swap", str(staging)))
+        return real_swap(staging, *args)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(package, "_swap", swap)
+    package.write(out, "pkg", [_doc("a.docx", b"NEW"), _doc("b.docx", b"B")], {"v": 2}, set())
+    staging = str(out / ".pkg.staging")
+    swapped = events.index(("swap", staging))
+    synced = {path for kind, path in events[:swapped] if kind == "fsync"}
+    assert {f"{staging}/a.docx", f"{staging}/b.docx", f"{staging}/manifest.json", staging} <= synced
+    assert ("fsync", str(out)) in events[swapped:]  # the swap itself made durable
+    assert (out / "pkg" / "a.docx").read_bytes() == b"NEW"
