@@ -11,6 +11,7 @@ import re
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
+from stat import S_ISREG
 
 from .errors import TemplateError
 
@@ -68,10 +69,14 @@ _checked: OrderedDict[Version, None] = OrderedDict()
 
 def check_once(path: Path, kind: str) -> Version:
     """``check`` once per version of the file on disk (a template is filled many times); returns it."""
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not S_ISREG(stat.st_mode):
         check(path, kind)  # reports what is missing
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        stat = path.stat()
+    key = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     if key not in _checked:
         check(path, kind)
     _checked[key] = None
