@@ -137,46 +137,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
-    """``json.dumps(manifest, indent=2, ensure_ascii=False)`` and a newline, in UTF-8.
-
-    The json module writes indented JSON in pure Python (slow for thousands of answers): here
-    each dict or list holding only plain values goes to its C encoder, the indent put in the
-    separators, which gives the same text.
-    """
-    out: list[str] = []
-    _indented(manifest, "", out)
-    out.append("\n")
-    return "".join(out).encode("utf-8")
-
-
-_PLAIN = (str, int, float, bool, type(None))
-
-
-def _indented(value: Any, indent: str, out: list[str]) -> None:
-    inner = indent + "  "
-    kind = type(value)
-    if kind is dict and value and all(type(k) is str for k in value):
-        if all(type(v) in _PLAIN for v in value.values()):
-            text = json.dumps(value, ensure_ascii=False, separators=(",\n" + inner, ": "))
-            out.append(f"{{\n{inner}{text[1:-1]}\n{indent}}}")
-            return
-        out.append("{")
-        for i, (key, item) in enumerate(value.items()):
-            out.append(f"{',' if i else ''}\n{inner}{json.dumps(key, ensure_ascii=False)}: ")
-            _indented(item, inner, out)
-        out.append(f"\n{indent}}}")
-    elif kind is list and value:
-        if all(type(v) in _PLAIN for v in value):
-            text = json.dumps(value, ensure_ascii=False, separators=(",\n" + inner, ": "))
-            out.append(f"[\n{inner}{text[1:-1]}\n{indent}]")
-            return
-        out.append("[")
-        for i, item in enumerate(value):
-            out.append(f"{',' if i else ''}\n{inner}")
-            _indented(item, inner, out)
-        out.append(f"\n{indent}]")
-    else:  # plain values, empty containers and anything unusual: the json module itself
-        out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent))
+    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
 
 
 def safe_child(root: Path, name: str) -> Path:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import zipfile
 
 import pytest
 
-from assembler import package, pipeline
+from assembler import package
 from assembler.errors import OutputError
-
-from conftest import ALL_ANSWERS
 
 
 @pytest.mark.parametrize(
@@ -137,26 +134,6 @@ def test_failed_write_keeps_the_old_package(tmp_path, monkeypatch):
         package.write(out, "pkg", [_doc("a.docx", b"NEW")], {"v": 2}, set())
     assert (folder / "a.docx").read_bytes() == b"OLD"
     assert sorted(p.name for p in out.iterdir()) == [".pkg.lock", "pkg"]
-
-
-def test_manifest_bytes_are_the_json_module_indented_text():
-    def reference(value):
-        return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-    odd = {
-        "text": 'quote " back \\ slash\nline\ttab \x01 é 漢 \U0001f600',
-        "numbers": [0, -7, 10**30, 2.5, 1e-7, float("inf"), True, False, None],
-        "empty": {"d": {}, "l": [], "s": ""},
-        "nested": [[], [{}], [[1, [2, {"k": [3]}]]], {"x": {"y": {"z": None}}}],
-        "tuple": (1, "two"),
-        "keys": {1: "int key", 2.5: "float", None: "none", False: "bool"},
-        "mixed": {"plain": 1, "deep": {"a": [1, 2, {"b": "c"}]}},
-    }
-    assert package.manifest_bytes(odd) == reference(odd)
-    assert package.manifest_bytes({}) == reference({}) and package.manifest_bytes([]) == reference([])
-    for path in ALL_ANSWERS:
-        _, _, manifest = pipeline.preview(path, "/nonexistent-output-root")
-        assert manifest["documents"] and package.manifest_bytes(manifest) == reference(manifest), path.name
 
 
 def test_every_file_and_the_folder_are_on_disk_before_the_swap(tmp_path, monkeypatch):
