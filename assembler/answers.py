@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -132,10 +133,9 @@ def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]
 def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathKey, int]]:
     lines: dict[PathKey, int] = {}
     if not pure:
-        # The "safe" parser: the round-trip one marks folded line breaks with \a inside values.
-        return _Builder(name, lines).build(YAML(typ="safe", pure=False).parse(text)), lines
+        return _build(name, lines, text, pure), lines
     try:
-        tree = _Builder(name, lines).build(YAML(typ="safe", pure=True).parse(text))
+        tree = _build(name, lines, text, pure)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -150,6 +150,27 @@ def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathK
     except RecursionError:
         raise InputError("too deeply nested", [Problem(name, None, "", "nested too deeply")]) from None
     return tree, lines
+
+
+def _build(name: str, lines: dict[PathKey, int], text: str, pure: bool) -> dict[str, Any]:
+    events = _parser(pure).parse(text)
+    try:
+        return _Builder(name, lines).build(events)
+    finally:
+        events.close()  # the parser is reused: release it now, also when the text is refused
+
+
+_PARSERS = threading.local()
+
+
+def _parser(pure: bool) -> YAML:
+    """The "safe" parser (the round-trip one marks folded line breaks with \a inside values),
+    one of each kind per thread: making one looks for plug-ins on disk every time."""
+    made = getattr(_PARSERS, "pure" if pure else "c", None)
+    if made is None:
+        made = YAML(typ="safe", pure=pure)
+        setattr(_PARSERS, "pure" if pure else "c", made)
+    return made
 
 
 class _Builder:
