@@ -292,7 +292,7 @@ def validate(
     origins: Mapping[PathKey, str] | None = None,
 ) -> dict[str, Any]:
     """The converted answers, or InputError listing every problem in file order."""
-    known = _by_section(tree)
+    known = _by_section(tree, {key: canonical_json(value) for key, value in tree.items()})
     if known is not None:
         return known
     return _validate_all(tree, lines, origins or {}, name)
@@ -311,18 +311,18 @@ def _validate_all(
     raise InputError(f"{name}: {len(problems)} problem(s)", problems)
 
 
-def _by_section(tree: Mapping[str, Any]) -> dict[str, Any] | None:
+def _by_section(tree: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any] | None:
     """The converted answers from per-section results already computed in this process.
 
     The schema has no rule across sections, so a section validates the same wherever it
     appears; a batch's agencies share most sections through their defaults, and Cerberus is
-    slow. The sections not seen valid before are validated together (one Cerberus call); None
-    sends the whole file to the full validation, which reports problems with their lines.
+    slow. ``texts`` holds each section's canonical JSON. The sections not seen valid before
+    are validated together (one Cerberus call); None sends the whole file to the full
+    validation, which reports problems with their lines.
     """
     rules = schema()
     if not set(tree) <= set(rules) or any(rules[k].get("required") for k in set(rules) - set(tree)):
         return None
-    texts = {key: canonical_json(value) for key, value in tree.items()}
     known: dict[str, Any] = {}
     for key, text in texts.items():
         known[key] = _SECTIONS.get((key, text))
@@ -369,7 +369,7 @@ def read(path: str | Path, defaults: str | Path | None = None) -> Typed:
 
 def validated(typed: Typed) -> Answers:
     """Answers read by ``read``, validated; InputError names the file and line of each problem."""
-    data = _by_section(typed.tree)
+    data = _by_section(typed.tree, typed.sections)
     if data is None:
         lines, origins = typed.provenance
         data = _validate_all(typed.tree, lines, origins, typed.source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,8 +39,20 @@ class Typed:
         return self.own if self.defaults is None else overlay(self.base, self.own)
 
     @cached_property
+    def sections(self) -> dict[str, str]:
+        """Each section's canonical JSON; a section taken whole from the defaults is shared by
+        every file layered over them, and written once per process."""
+        return {
+            key: _shared_json(value) if self.base.get(key) is value else canonical_json(value)
+            for key, value in self.tree.items()
+        }
+
+    @cached_property
     def sha256(self) -> str:
-        return tree_sha256(self.tree)
+        """``tree_sha256(self.tree)``, from the sections' JSON (the canonical JSON of a mapping
+        is its keys in order, each with its value's canonical JSON)."""
+        text = ",".join(f"{canonical_json(key)}:{self.sections[key]}" for key in sorted(self.sections))
+        return hashlib.sha256(f"{{{text}}}".encode()).hexdigest()
 
     @cached_property
     def flat(self) -> dict[str, Any]:
@@ -62,6 +75,22 @@ def tree_sha256(value: Any) -> str:
 
 def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+_SHARED: OrderedDict[int, tuple[Any, str]] = OrderedDict()  # id -> (the value, kept alive; its JSON)
+
+
+def _shared_json(value: Any) -> str:
+    """``canonical_json`` of a defaults section (never changed once read), once per process."""
+    hit = _SHARED.get(id(value))
+    if hit is not None and hit[0] is value:
+        _SHARED.move_to_end(id(value))
+        return hit[1]
+    text = canonical_json(value)
+    _SHARED[id(value)] = (value, text)
+    if len(_SHARED) > 256:  # bounded: defaults files read again when changed leave old entries
+        _SHARED.popitem(last=False)
+    return text
 
 
 def merge(

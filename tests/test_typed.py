@@ -32,3 +32,15 @@ def test_without_defaults_the_file_is_the_tree(tmp_path) -> None:
     got = answers.read(tmp_path / "one.yaml")
     assert got.tree is got.own and got.provenance == (got.own_lines, {})
     assert typed.flatten({"p": [{"n": 1}, {"n": None}], "e": {}}) == {"p[0].n": 1, "p[1].n": None}
+
+
+def test_the_hash_from_section_texts_is_the_hash_of_the_whole_tree(tmp_path) -> None:
+    base = 'zeta:\n  k: "quote \\" and é"\n"é key":\n  - 1\n  - {b: 2, a: "\\\\"}\nmid: plain\n'
+    (tmp_path / "_defaults.yaml").write_text(base, encoding="utf-8")
+    (tmp_path / "agency.yaml").write_text("mid:\n  own: x\nalpha: '漢'\n", encoding="utf-8")
+    got = answers.read(tmp_path / "agency.yaml", tmp_path / "_defaults.yaml")
+    assert got.sha256 == answers.tree_sha256(dict(got.tree))
+    assert got.sections == {k: answers.canonical_json(v) for k, v in got.tree.items()}
+    shared = got.tree["zeta"]
+    assert typed._SHARED[id(shared)] == (shared, answers.canonical_json(shared))  # written once per process
+    assert "mid" in got.sections and id(got.tree["mid"]) not in typed._SHARED  # the file's own: not kept
