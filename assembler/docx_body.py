@@ -27,7 +27,8 @@ from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
-_SECTIONS = "./w:p/w:pPr/w:sectPr | ./w:sectPr"  # python-docx's Document.sections, under the body
+_SECTIONS = etree.XPath("./w:p/w:pPr/w:sectPr | ./w:sectPr", namespaces=_NS)  # python-docx's, under the body
+_DOCPR = etree.XPath("//wp:docPr", namespaces=_NS)
 _START = re.compile(r"<([A-Za-z_][\w.:-]*)(?:\s[^>]*?)?(/?)>")
 _MAX_ENTRIES = 4096
 _MAX_BYTES = 2 * 1024 * 1024  # per template, keys and values: a body's shared elements and more
@@ -141,26 +142,38 @@ def _same_name(name: str) -> re.Pattern[str]:
 
 
 def _serialise(start: str, end: str, piece: str, number: int) -> _Element | None:
+    frame = _frame(start, end)
+    if frame is None:
+        return None
     try:
         wrapper = etree.fromstring(start + piece + end, parser=etree.XMLParser())
     except etree.XMLSyntaxError:
         return None  # docxtpl's recovering parser decides what this becomes
-    if not tables_fit(wrapper):
+    # What is looked for only where its name appears in the text (names are never escaped).
+    if ("tbl" in piece or "gridSpan" in piece) and not tables_fit(wrapper):
         return None
-    docprs = wrapper.xpath("//wp:docPr", namespaces=_NS)
+    docprs = _DOCPR(wrapper) if "docPr" in piece else []
     for n, elt in enumerate(docprs, start=number):
         elt.attrib["id"] = str(n)  # docxtpl's fix_docpr_ids
-    head, tail = _frame(start, end)
+    head, tail = frame
     data = etree.tostring(wrapper, encoding="UTF-8")
     if not (data.startswith(head) and data.endswith(tail)):
         return None
-    return _Element(data[len(head) : len(data) - len(tail)], len(docprs), len(wrapper.xpath(_SECTIONS, namespaces=_NS)))
+    sections = len(_SECTIONS(wrapper)) if "sectPr" in piece else 0
+    return _Element(data[len(head) : len(data) - len(tail)], len(docprs), sections)
 
 
 @lru_cache(maxsize=64)
-def _frame(start: str, end: str) -> tuple[bytes, bytes]:
-    """How the body's own start and end tags serialise (around a known text)."""
-    data = etree.tostring(etree.fromstring(start + "M" + end), encoding="UTF-8")
+def _frame(start: str, end: str) -> tuple[bytes, bytes] | None:
+    """How the body's own start and end tags serialise (around a known text); None for a body
+    without the w: namespace (docxtpl's fix_tables fails on it)."""
+    try:
+        wrapper = etree.fromstring(start + "M" + end)
+    except etree.XMLSyntaxError:
+        return None
+    if "w" not in wrapper.nsmap:
+        return None
+    data = etree.tostring(wrapper, encoding="UTF-8")
     at = data.rindex(b"M")
     return data[:at], data[at + 1 :]
 

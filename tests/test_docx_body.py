@@ -73,6 +73,9 @@ def test_pieces_that_are_not_well_formed_alone_are_left_to_docxtpl() -> None:
     grid = "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc/><w:tc/></w:tr></w:tbl>"
     assert elements.document(START + grid + "</w:body>") is None  # docxtpl's fix_tables widens it
     assert elements.document(f'<w:body xmlns:w="{W}" a="1">' + "<w:p/></w:body>") is None  # not learnt
+    other = '<x:body xmlns:x="urn:other">'
+    elements.frames[other] = (b"", b"")
+    assert elements.document(other + "<x:p/></x:body>") is None  # no w: namespace: docxtpl's business
 
 
 def _png() -> bytes:
