@@ -105,6 +105,8 @@ _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title
 _SECTIONS = "./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr"  # python-docx's Document.sections
 _LISTING = ("\t", "\a", "\n", "\f")  # the only characters docxtpl's resolve_listing rewrites
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # resolve_listing's paragraph
+_LISTING_CHAR = re.compile("[\t\a\n\f]")
+_CLOSE = "</w:p>"
 
 
 class _Part(NamedTuple):
@@ -234,10 +236,36 @@ def _fill(part: _Part, context: dict[str, Any]) -> str:
     """docxtpl's render_xml_part, after its compilation step."""
     # str.replace does what docxtpl's re.sub(r"\n<w:p([ >])", r"<w:p\1", ...) does, faster
     xml = part.template.render(context).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if any(c in xml for c in _LISTING):
-        xml = _PARAGRAPH.sub(_resolve_listing, xml)
-    return str(xml)
+    if "{_" in xml or "_}" in xml:  # each of the four contains one of these
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return _resolve_listings(xml)
+
+
+def _resolve_listings(xml: str) -> str:
+    """docxtpl's ``re.sub(paragraph, resolve_paragraph, xml)``, run only around the characters
+    it rewrites. Right after any ``</w:p>`` no match is under way (a match ends at the first
+    ``</w:p>`` after its start), and the regex scans forward only: the text between two such
+    places gives the same matches alone as within the whole."""
+    windows: list[list[int]] = []
+    for found in _LISTING_CHAR.finditer(xml):
+        at = found.start()
+        if windows and at < windows[-1][1]:
+            continue
+        before = xml.rfind(_CLOSE, 0, at)
+        after = xml.find(_CLOSE, at)
+        start, end = (0 if before < 0 else before + len(_CLOSE)), (len(xml) if after < 0 else after + len(_CLOSE))
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    if not windows:
+        return xml
+    out, done = [], 0
+    for start, end in windows:
+        out += [xml[done:start], _PARAGRAPH.sub(_resolve_listing, xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return "".join(out)
 
 
 def _resolve_listing(match: re.Match[str]) -> str:

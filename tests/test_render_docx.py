@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assembler import context, package, pipeline, render_docx, ziputil
 from assembler.errors import TemplateError
@@ -201,3 +203,25 @@ def test_normalize_writes_what_zipfile_wrote(tmp_path):
     once = package.normalize(small, "T", WHEN)
     assert once == _zipfile_normalize(small, "T", WHEN)
     assert package.normalize(once, "T", WHEN) == once  # members reused without inflating them
+
+
+TOKENS = ["<w:p>", '<w:p w:rsidR="1">', "</w:p>", "<w:pPr/>", "<w:r><w:t>", "</w:t></w:r>", "x", " ", "\n", "\t", "\a"]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_listings_resolved_near_their_characters_as_everywhere(tokens: list[str]) -> None:
+    xml = "".join(tokens)
+    assert render_docx._resolve_listings(xml) == render_docx._PARAGRAPH.sub(render_docx._resolve_listing, xml)
+
+
+def test_listings_in_nested_and_unclosed_paragraphs() -> None:
+    for xml in (
+        "<w:p>a\nb</w:p>",
+        "<w:p>a<w:txbx><w:p>in\tbox</w:p></w:txbx>after\n</w:p>",  # docxtpl's match ends at the first </w:p>
+        "\n<w:p>a</w:p>\n<w:p>b\a</w:p>",
+        "<w:p>open\n",
+        "<w:p>x</w:p><w:p>\n</w:p><w:p>y\f</w:p>tail\t",
+    ):
+        assert render_docx._resolve_listings(xml) == render_docx._PARAGRAPH.sub(render_docx._resolve_listing, xml)
+    assert "<w:br/>" in render_docx._resolve_listings("<w:p><w:r><w:t>a\nb</w:t></w:r></w:p>")
