@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -247,8 +247,7 @@ def _resolve_listings(xml: str) -> str:
     ``</w:p>`` after its start), and the regex scans forward only: the text between two such
     places gives the same matches alone as within the whole."""
     windows: list[list[int]] = []
-    for found in _LISTING_CHAR.finditer(xml):
-        at = found.start()
+    for at in sorted(at for c in _LISTING for at in _places(xml, c)):
         if windows and at < windows[-1][1]:
             continue
         before = xml.rfind(_CLOSE, 0, at)
@@ -266,6 +265,14 @@ def _resolve_listings(xml: str) -> str:
         done = end
     out.append(xml[done:])
     return "".join(out)
+
+
+def _places(text: str, char: str) -> Iterator[int]:
+    # str.find, not a regex: a character class is matched one character at a time
+    at = text.find(char)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1)
 
 
 def _resolve_listing(match: re.Match[str]) -> str:
