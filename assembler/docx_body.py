@@ -119,15 +119,9 @@ def _split(body: str) -> tuple[str, str, list[str]] | None:
         tag = _START.match(inner, at)
         if tag is None:
             return None
-        stop = tag.end()
-        if not tag[2]:  # find the matching end tag, counting elements of the same name inside
-            nested, depth = _same_name(tag[1]), 1
-            while depth:
-                found = nested.search(inner, stop)
-                if found is None:
-                    return None
-                depth += -1 if found[0][1] == "/" else 0 if found[1] else 1
-                stop = found.end()
+        stop = tag.end() if tag[2] else _closed(inner, tag[1], tag.end())
+        if stop < 0:
+            return None
         following = inner.find("<", stop)
         following = len(inner) if following < 0 else following
         pieces.append(inner[at:following])
@@ -135,10 +129,30 @@ def _split(body: str) -> tuple[str, str, list[str]] | None:
     return start, end, pieces
 
 
-@lru_cache(maxsize=64)
-def _same_name(name: str) -> re.Pattern[str]:
-    tag = re.escape(name)
-    return re.compile(rf"<{tag}(?:\s[^>]*?)?(/?)>|</{tag}\s*>")
+def _closed(text: str, name: str, at: int) -> int:
+    """Where the element named ``name`` whose content starts at ``at`` ends (after its end
+    tag), counting elements of the same name inside; -1 if it does not. With str.find: a
+    regex would look at every character of the (often two-byte) text."""
+    opening, closing, depth = f"<{name}", f"</{name}>", 1
+    while True:
+        end = text.find(closing, at)
+        if end < 0:
+            return -1
+        inside = text.find(opening, at, end)
+        while inside >= 0 and text[inside + len(opening)] not in _AFTER_NAME:  # <w:pPr is not <w:p
+            inside = text.find(opening, inside + 1, end)
+        if inside < 0:  # the end tag is the next event: it closes one level
+            depth -= 1
+            at = end + len(closing)
+            if not depth:
+                return at
+            continue
+        gt = text.find(">", inside)
+        depth += text[gt - 1] != "/"  # a nested element of the same name opens, unless self-closing
+        at = gt + 1
+
+
+_AFTER_NAME = frozenset(" \t\r\n/>")
 
 
 def _serialise(start: str, end: str, piece: str, number: int) -> _Element | None:

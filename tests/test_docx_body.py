@@ -154,3 +154,10 @@ def test_the_kept_elements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert elements.document(START + f"<w:p>{i}</w:p><w:p>same</w:p></w:body>") is not None
     assert len(elements.cache) == entries and "<w:p>same</w:p>" in elements.cache
     assert elements.size == sum(len(k) + len(v.data) for k, v in elements.cache.items())
+
+
+def test_the_end_of_an_element_counts_nested_ones_of_its_name() -> None:
+    text = '<w:p><w:pPr/><w:p/><w:p\n w:x="1"><w:p>deep</w:p></w:p></w:p>tail'
+    assert text[: docx_body._closed(text, "w:p", len("<w:p>"))].endswith("</w:p></w:p></w:p>")
+    assert docx_body._closed("<w:p><w:p>unclosed</w:p>", "w:p", len("<w:p>")) == -1
+    assert docx_body._closed("<w:tbl><w:tblPr/></w:tbl>", "w:tbl", len("<w:tbl>")) == len("<w:tbl><w:tblPr/></w:tbl>")
