@@ -14,6 +14,7 @@ re-raises ``KeyboardInterrupt``.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import shutil
@@ -144,20 +145,19 @@ def _shown(line: str, paths: tuple[tuple[str, str], ...]) -> str:
 
 
 def _claim(claims: str, package: str, name: str) -> None:
+    # A symbolic link naming the agency file: made in one step (no file to open, write and
+    # close in a folder holding one entry per agency), and never seen half written.
     path = os.path.join(claims, package)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.symlink(name, path)
     except FileExistsError:
-        with open(path, encoding="utf-8") as fh:
-            other = fh.read()
+        other = os.readlink(path)
         if other == name:  # the same agency again, retried after its worker died
             return
         raise AssemblerError(
             f"{name}: builds the same package '{package}' as {other}; not built (give each agency file "
             "its own agency.short_name or system.acronym)"
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(name)
 
 
 def _quiet_worker() -> None:
@@ -190,6 +190,14 @@ def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     first = next(pending, None)
     if first is not None:
         yield build_one(first)
+    gc.freeze()  # what the workers inherit stays shared: the collector never writes to it
+    try:
+        yield from _in_new_pools(pending, tasks, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _in_new_pools(pending: Iterator[Task], tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     chunk = max(1, min(CHUNK, len(tasks) // (jobs * 8)))  # small batches still spread over every worker
     stop = os.path.join(tasks[0].claims, STOP)
     while True:
