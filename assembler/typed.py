@@ -56,8 +56,15 @@ class Typed:
 
     @cached_property
     def flat(self) -> dict[str, Any]:
-        """``{"agency.name": "...", "people[0].name": "..."}``: one path per value (read only)."""
-        return flatten(self.tree)
+        """``{"agency.name": "...", "people[0].name": "..."}``: one path per value (read only);
+        a section taken whole from the defaults is flattened once per process."""
+        out: dict[str, Any] = {}
+        for key, value in self.tree.items():
+            if self.base.get(key) is value:
+                out.update(_shared(value, f"flat {key}", lambda: flatten({key: value})))  # noqa: B023
+            else:
+                _flatten(value, str(key), out)
+        return out
 
     @cached_property
     def provenance(self) -> tuple[Mapping[PathKey, int], Mapping[PathKey, str]]:
@@ -77,20 +84,27 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-_SHARED: OrderedDict[int, tuple[Any, str]] = OrderedDict()  # id -> (the value, kept alive; its JSON)
+# (what, id) -> (the value, kept alive so that its id is not reused; what was made of it)
+_SHARED: OrderedDict[tuple[str, int], tuple[Any, Any]] = OrderedDict()
 
 
 def _shared_json(value: Any) -> str:
     """``canonical_json`` of a defaults section (never changed once read), once per process."""
-    hit = _SHARED.get(id(value))
+    text: str = _shared(value, "json", lambda: canonical_json(value))
+    return text
+
+
+def _shared(value: Any, what: str, make: Any) -> Any:
+    key = (what, id(value))
+    hit = _SHARED.get(key)
     if hit is not None and hit[0] is value:
-        _SHARED.move_to_end(id(value))
+        _SHARED.move_to_end(key)
         return hit[1]
-    text = canonical_json(value)
-    _SHARED[id(value)] = (value, text)
+    made = make()
+    _SHARED[key] = (value, made)
     if len(_SHARED) > 256:  # bounded: defaults files read again when changed leave old entries
         _SHARED.popitem(last=False)
-    return text
+    return made
 
 
 def merge(

@@ -42,5 +42,6 @@ def test_the_hash_from_section_texts_is_the_hash_of_the_whole_tree(tmp_path) -> 
     assert got.sha256 == answers.tree_sha256(dict(got.tree))
     assert got.sections == {k: answers.canonical_json(v) for k, v in got.tree.items()}
     shared = got.tree["zeta"]
-    assert typed._SHARED[id(shared)] == (shared, answers.canonical_json(shared))  # written once per process
-    assert "mid" in got.sections and id(got.tree["mid"]) not in typed._SHARED  # the file's own: not kept
+    assert typed._SHARED[("json", id(shared))] == (shared, answers.canonical_json(shared))  # once per process
+    assert "mid" in got.sections and ("json", id(got.tree["mid"])) not in typed._SHARED  # the file's own: not kept
+    assert got.flat == typed.flatten(got.tree) and ("flat zeta", id(shared)) in typed._SHARED
