@@ -9,12 +9,12 @@ and non-mapping roots are refused. The Cerberus schema (``schema.yaml``) then co
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
-import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,13 +27,19 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
+from .typed import PathKey as PathKey
+from .typed import Typed as Typed
+from .typed import canonical_json as canonical_json
+from .typed import locate as locate
+from .typed import merge as merge
+from .typed import overlay as overlay
+from .typed import tree_sha256 as tree_sha256
 
 SCHEMA = Path(__file__).with_name("schema.yaml")
 MAX_BYTES = 2 * 1024 * 1024  # a realistic answer file is a few KB
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
-PathKey = tuple[str | int, ...]
 # Characters XML 1.0 cannot carry (tab, line feed and carriage return are fine).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -41,15 +47,30 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Answers:
-    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed."""
+    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed (read only)."""
 
-    source: str
     data: Mapping[str, Any]
-    raw: Mapping[str, Any]
-    lines: Mapping[PathKey, int] = field(repr=False)
-    # Paths whose value came from a defaults file (batch), and that file's name.
-    origins: Mapping[PathKey, str] = field(default_factory=dict, repr=False)
-    defaults: str | None = None
+    typed: Typed = field(repr=False)
+
+    @property
+    def source(self) -> str:
+        return self.typed.source
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self.typed.tree
+
+    @property
+    def defaults(self) -> str | None:
+        return self.typed.defaults
+
+    @property
+    def lines(self) -> Mapping[PathKey, int]:
+        return self.typed.provenance[0]
+
+    @property
+    def origins(self) -> Mapping[PathKey, str]:
+        return self.typed.provenance[1]
 
     def locate(self, path: PathKey) -> tuple[str, int | None]:
         """The file and line a value (or its nearest given parent) was written on."""
@@ -57,16 +78,7 @@ class Answers:
 
     @property
     def sha256(self) -> str:
-        return tree_sha256(self.raw)
-
-
-def tree_sha256(value: Any) -> str:
-    """The hash of answers as typed: what a package records and a re-run compares."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return self.typed.sha256
 
 
 def dotted(path: PathKey) -> str:
@@ -121,10 +133,9 @@ def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]
 def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathKey, int]]:
     lines: dict[PathKey, int] = {}
     if not pure:
-        # The "safe" parser: the round-trip one marks folded line breaks with \a inside values.
-        return _Builder(name, lines).build(YAML(typ="safe", pure=False).parse(text)), lines
+        return _build(name, lines, text, pure), lines
     try:
-        tree = _Builder(name, lines).build(YAML(typ="safe", pure=True).parse(text))
+        tree = _build(name, lines, text, pure)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -139,6 +150,27 @@ def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathK
     except RecursionError:
         raise InputError("too deeply nested", [Problem(name, None, "", "nested too deeply")]) from None
     return tree, lines
+
+
+def _build(name: str, lines: dict[PathKey, int], text: str, pure: bool) -> dict[str, Any]:
+    events = _parser(pure).parse(text)
+    try:
+        return _Builder(name, lines).build(events)
+    finally:
+        events.close()  # the parser is reused: release it now, also when the text is refused
+
+
+_PARSERS = threading.local()
+
+
+def _parser(pure: bool) -> YAML:
+    """The "safe" parser (the round-trip one marks folded line breaks with \a inside values),
+    one of each kind per thread: making one looks for plug-ins on disk every time."""
+    made = getattr(_PARSERS, "pure" if pure else "c", None)
+    if made is None:
+        made = YAML(typ="safe", pure=pure)
+        setattr(_PARSERS, "pure" if pure else "c", made)
+    return made
 
 
 class _Builder:
@@ -260,62 +292,93 @@ def validate(
     origins: Mapping[PathKey, str] | None = None,
 ) -> dict[str, Any]:
     """The converted answers, or InputError listing every problem in file order."""
-    known = _by_section(tree)
+    known = _by_section(tree, {key: canonical_json(value) for key, value in tree.items()})
     if known is not None:
         return known
+    return _validate_all(tree, lines, origins or {}, name)
+
+
+def _validate_all(
+    tree: Mapping[str, Any], lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str
+) -> dict[str, Any]:
     validator = _Validator(schema())
     if validator.validate(dict(tree)):
         return dict(validator.document)
     problems = sorted(
-        set(_problems(validator._errors, lines, origins or {}, name)),
+        set(_problems(validator._errors, lines, origins, name)),
         key=lambda p: (p.file != name, p.file, p.line or 0, p.path, p.message),
     )
     raise InputError(f"{name}: {len(problems)} problem(s)", problems)
 
 
-def _by_section(tree: Mapping[str, Any]) -> dict[str, Any] | None:
+def _by_section(tree: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any] | None:
     """The converted answers from per-section results already computed in this process.
 
     The schema has no rule across sections, so a section validates the same wherever it
     appears; a batch's agencies share most sections through their defaults, and Cerberus is
-    slow. Any section not seen valid before is validated alone; None sends the whole file to
-    the full validation, which reports problems with their lines.
+    slow. ``texts`` holds each section's canonical JSON. The sections not seen valid before
+    are validated together (one Cerberus call); None sends the whole file to the full
+    validation, which reports problems with their lines.
     """
     rules = schema()
     if not set(tree) <= set(rules) or any(rules[k].get("required") for k in set(rules) - set(tree)):
         return None
-    out = {}
-    for key, value in tree.items():
-        converted = _section(key, canonical_json(value))
-        if converted is None:
+    known: dict[str, Any] = {}
+    for key, text in texts.items():
+        known[key] = _SECTIONS.get((key, text))
+        if known[key] is not None:
+            _SECTIONS.move_to_end((key, text))
+    missed = tuple(key for key, value in known.items() if value is None)
+    if missed:
+        validator = _validator(missed)
+        if not validator.validate({key: json.loads(texts[key]) for key in missed}):
             return None
-        out[key] = copy.deepcopy(converted)  # callers own their answers; the cache keeps its own
-    return out
+        for key in missed:
+            known[key] = _SECTIONS[(key, texts[key])] = validator.document[key]
+        while len(_SECTIONS) > 512:  # bounded: a long batch stays flat
+            _SECTIONS.popitem(last=False)
+    return {key: _fresh(value) for key, value in known.items()}  # callers own their answers
 
 
-@lru_cache(maxsize=512)
-def _section(key: str, text: str) -> Any:
-    validator = _Validator({key: schema()[key]})
-    return validator.document[key] if validator.validate({key: json.loads(text)}) else None
+def _fresh(value: Any) -> Any:
+    """A copy of converted answers: new dicts and lists, the (immutable) scalars shared."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
+
+
+_SECTIONS: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (section, its JSON) -> converted
+
+
+@lru_cache(maxsize=64)
+def _validator(sections: tuple[str, ...]) -> _Validator:
+    """A validator of these sections alone, reused (building one costs a third of validating)."""
+    return _Validator({key: schema()[key] for key in sections})
+
+
+def read(path: str | Path, defaults: str | Path | None = None) -> Typed:
+    """An answer file as typed, layered over a defaults file (``batch``'s ``_defaults.yaml``)."""
+    tree, lines = read_tree(Path(path))
+    if defaults is None:
+        return Typed(str(path), tree, lines)
+    base, base_lines = read_defaults(Path(defaults))
+    return Typed(str(path), tree, lines, str(defaults), base, base_lines)
+
+
+def validated(typed: Typed) -> Answers:
+    """Answers read by ``read``, validated; InputError names the file and line of each problem."""
+    data = _by_section(typed.tree, typed.sections)
+    if data is None:
+        lines, origins = typed.provenance
+        data = _validate_all(typed.tree, lines, origins, typed.source)
+    return Answers(data, typed)
 
 
 def load(path: str | Path, defaults: str | Path | None = None) -> Answers:
     """One answer file, optionally layered over a defaults file (``batch``'s ``_defaults.yaml``)."""
-    path = Path(path)
-    tree, lines = read_tree(path)
-    origins: dict[PathKey, str] = {}
-    if defaults is not None:
-        base, base_lines = read_defaults(Path(defaults))
-        tree, lines, origins = merge(base, base_lines, str(defaults), tree, lines)
-    data = validate(tree, lines, str(path), origins)
-    return Answers(
-        source=str(path),
-        data=data,
-        raw=tree,
-        lines=lines,
-        origins=origins,
-        defaults=None if defaults is None else str(defaults),
-    )
+    return validated(read(path, defaults))
 
 
 def read_defaults(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
@@ -334,61 +397,6 @@ def _stat(path: Path) -> Any:
 def _read_cached(path: Path, _mtime: int, _size: int) -> tuple[dict[str, Any], dict[PathKey, int]]:
     # One parse per process for the file every agency shares; merge() never mutates it.
     return read_tree(path)
-
-
-def merge(
-    base: Mapping[str, Any],
-    base_lines: Mapping[PathKey, int],
-    base_name: str,
-    tree: Mapping[str, Any],
-    lines: Mapping[PathKey, int],
-) -> tuple[dict[str, Any], dict[PathKey, int], dict[PathKey, str]]:
-    """``tree`` layered over ``base``: mappings merge key by key, lists and scalars replace.
-
-    Returns the merged tree, the line of every value and, for values taken from ``base``, the
-    base file's name, so that a problem is reported where the offending value was written.
-    """
-    out_lines: dict[PathKey, int] = dict(lines)
-    origins: dict[PathKey, str] = {}
-
-    def take(value: Any, path: PathKey) -> Any:  # a fresh copy of a base subtree, with provenance
-        out_lines[path] = base_lines.get(path, 0)
-        origins[path] = base_name
-        if isinstance(value, dict):
-            return {k: take(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [take(v, (*path, i)) for i, v in enumerate(value)]
-        return value
-
-    return _layer(base, tree, (), take), out_lines, origins
-
-
-def overlay(base: Mapping[str, Any], tree: Mapping[str, Any]) -> dict[str, Any]:
-    """The same layering as ``merge``, sharing ``base``'s subtrees: for reading only."""
-    return _layer(base, tree, (), lambda value, _path: value)
-
-
-def _layer(low: Mapping[str, Any], high: Mapping[str, Any], path: PathKey, take: Any) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for key, under in low.items():  # the defaults' order, then keys only the agency gives
-        if key not in high:
-            merged[key] = take(under, (*path, key))
-        elif isinstance(under, dict) and isinstance(high[key], dict):
-            merged[key] = _layer(under, high[key], (*path, key), take)
-        else:
-            merged[key] = high[key]
-    merged.update((k, v) for k, v in high.items() if k not in low)
-    return merged
-
-
-def locate(
-    path: PathKey, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str
-) -> tuple[str, int | None]:
-    while path:
-        if path in lines:
-            return origins.get(path, name), lines[path]
-        path = path[:-1]
-    return name, lines.get(())
 
 
 def _flatten(errs: Any) -> Iterator[Any]:

@@ -1,17 +1,21 @@
 """Build many agencies at once: shared defaults, one task per agency file, failures isolated.
 
 Every ``*.yaml`` in the folder is one agency; ``_defaults.yaml`` sits under each (see
-``answers.merge``). Each agency is one task, run in a pool of worker processes on this machine
-or on an existing Dask cluster; a task never raises, it returns an ``Outcome``, so one bad agency
-cannot stop or damage the others. Unchanged agencies are recognised from their as-typed answers
-and the previous manifest without validating or rendering anything.
+``typed.merge``). Each agency is one task, run in a pool of worker processes on this machine
+(sent a few at a time) or on an existing Dask cluster; a task never raises, it returns an
+``Outcome``, so one bad agency cannot stop or damage the others. Unchanged agencies are
+recognised from their as-typed answers and the previous manifest without validating or
+rendering anything.
 
-Ctrl-C stops taking new agencies, lets the packages being written finish (each is swapped in
-whole, see ``package``), reports them, then re-raises ``KeyboardInterrupt``.
+Ctrl-C stops taking new agencies (workers look for a stop file between agencies), lets the
+packages being written finish (each is swapped in whole, see ``package``), reports them, then
+re-raises ``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import os
 import shutil
 import signal
@@ -29,7 +33,8 @@ from . import pipeline
 from .errors import AssemblerError, UsageError
 
 DEFAULTS = "_defaults.yaml"
-IN_FLIGHT_PER_JOB = 8  # tasks queued per worker: keeps workers busy and the parent's memory flat
+CHUNK = 8  # agencies per message to a worker: one round trip for several packages
+CHUNKS_PER_JOB = 2  # chunks queued per worker: keeps workers busy and the parent's memory flat
 
 
 @dataclass(frozen=True)
@@ -81,15 +86,18 @@ def run(
     # Two agency files that name the same package must not silently overwrite each other: each
     # task claims its package name in this folder (on the shared file system for a cluster).
     claims = tempfile.mkdtemp(prefix=".claims-", dir=out)
+    where, out_at = folder.resolve(), str(out.resolve())  # resolved once, not once per agency
+    templates_at = str(templates.resolve()) if templates else None
+    base = ((str(defaults.resolve()), str(defaults)),) if defaults else ()
     tasks = [
         Task(
-            str(p.resolve()),
-            str(out.resolve()),
-            str(templates.resolve()) if templates else None,
-            str(defaults.resolve()) if defaults else None,
+            str(where / p.name),
+            out_at,
+            templates_at,
+            base[0][0] if base else None,
             force,
             claims,
-            ((str(p.resolve()), str(p)), *(((str(defaults.resolve()), str(defaults)),) if defaults else ())),
+            ((str(where / p.name), str(p)), *base),
             pdf,
         )
         for p in files
@@ -111,15 +119,15 @@ def build_one(task: Task) -> Outcome:
     name = Path(task.path).name
     package = None
     try:
-        raw = pipeline.raw_package(task.path, task.defaults)
-        if raw is not None:
-            package, tree = raw
+        typed = pipeline.read(task.path, task.defaults)  # read once: for the checks below and the build
+        package = pipeline.package_of(typed)
+        if package is not None:
             _claim(task.claims, package, name)
-            previous = None if task.force else pipeline.unchanged(package, tree, task.out, task.templates, task.pdf)
+            previous = None if task.force else pipeline.unchanged(package, typed, task.out, task.templates, task.pdf)
             if previous is not None:
                 kept = len(previous.get("documents", []))
                 return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
-        result = pipeline.build(task.path, task.out, task.templates, task.force, defaults=task.defaults, pdf=task.pdf)
+        result = pipeline.build(task.path, task.out, task.templates, task.force, typed=typed, pdf=task.pdf)
     except AssemblerError as exc:
         errors = tuple(_shown(line, task.shown) for line in exc.lines())
         return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)
@@ -140,20 +148,19 @@ def _shown(line: str, paths: tuple[tuple[str, str], ...]) -> str:
 
 
 def _claim(claims: str, package: str, name: str) -> None:
+    # A symbolic link naming the agency file: made in one step (no file to open, write and
+    # close in a folder holding one entry per agency), and never seen half written.
     path = os.path.join(claims, package)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.symlink(name, path)
     except FileExistsError:
-        with open(path, encoding="utf-8") as fh:
-            other = fh.read()
+        other = os.readlink(path)
         if other == name:  # the same agency again, retried after its worker died
             return
         raise AssemblerError(
             f"{name}: builds the same package '{package}' as {other}; not built (give each agency file "
             "its own agency.short_name or system.acronym)"
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(name)
 
 
 def _quiet_worker() -> None:
@@ -161,67 +168,109 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+STOP = ".stop"  # in the claims folder: workers take no further agency of their chunk
+
+
+def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
+    """Several agencies for one round trip to a worker; stops early once the batch is stopped."""
+    outcomes = []
+    for i, task in enumerate(tasks):
+        if i and os.path.exists(os.path.join(task.claims, STOP)):
+            break
+        outcomes.append(build_one(task))
+    return outcomes
+
+
 def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
-    """Tasks in worker processes. A worker that dies (killed, out of memory) breaks the pool and
-    every agency in flight with it: those are retried one at a time, so only the agency that
-    kills its worker again is reported failed; the rest go on in a new pool."""
+    """Tasks in worker processes, a few agencies per message.
+
+    The first agency is built here: the templates, schema and rules it loads are then shared
+    by every worker forked after it, instead of loaded by each. A worker that dies (killed,
+    out of memory) breaks the pool and every agency in flight with it: those are retried one
+    at a time, so only the agency that kills its worker again is reported failed; the rest go
+    on in a new pool."""
     pending = iter(tasks)
+    first = next(pending, None)
+    if first is not None:
+        yield build_one(first)
+    gc.freeze()  # what the workers inherit stays shared: the collector never writes to it
+    try:
+        yield from _in_new_pools(pending, tasks, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _in_new_pools(pending: Iterator[Task], tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+    chunk = max(1, min(CHUNK, len(tasks) // (jobs * 8)))  # small batches still spread over every worker
+    stop = os.path.join(tasks[0].claims, STOP)
     while True:
         lost: list[Task] = []
-        yield from _pool_round(pending, jobs, jobs * IN_FLIGHT_PER_JOB, lost)
+        yield from _pool_round(pending, jobs, chunk, jobs * CHUNKS_PER_JOB, stop, lost)
         if not lost:
             return
-        for task in lost:
+        retry = iter(lost)
+        while True:
             again: list[Task] = []
-            yield from _pool_round(iter([task]), 1, 1, again)
-            if again:
-                name = Path(task.path).name
-                yield Outcome(name, None, "failed", errors=(f"{name}: {_DIED}",))
+            yield from _pool_round(retry, 1, 1, 1, stop, again)
+            if not again:
+                break
+            name = Path(again[0].path).name
+            yield Outcome(name, None, "failed", errors=(f"{name}: {_DIED}",))
 
 
 _DIED = "the worker process building it stopped unexpectedly (killed, or out of memory); not built"
 
 
-def _pool_round(pending: Iterator[Task], jobs: int, in_flight: int, lost: list[Task]) -> Iterator[Outcome]:
+def _pool_round(
+    pending: Iterator[Task], jobs: int, chunk: int, in_flight: int, stop: str, lost: list[Task]
+) -> Iterator[Outcome]:
     import multiprocessing
 
-    running: dict[Future[Outcome], Task] = {}
+    running: dict[Future[list[Outcome]], tuple[Task, ...]] = {}
     # fork: workers start in milliseconds with the engine already imported.
     with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_quiet_worker) as pool:
         try:
-            for task in _take(pending, in_flight):
-                running[pool.submit(build_one, task)] = task
+            for tasks in _take(pending, chunk, in_flight):
+                running[pool.submit(build_chunk, tasks)] = tasks
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    task = running.pop(future)
+                    tasks = running.pop(future)
                     try:
-                        outcome = future.result()
+                        outcomes = future.result()
                     except BrokenProcessPool:
-                        lost.extend([task, *running.values()])
+                        lost.extend([*tasks, *(t for ts in running.values() for t in ts)])
                         return
-                    yield outcome
-                    for task in _take(pending, 1):
-                        running[pool.submit(build_one, task)] = task
+                    yield from outcomes
+                    for tasks in _take(pending, chunk, 1):
+                        running[pool.submit(build_chunk, tasks)] = tasks
         except KeyboardInterrupt:
+            _stop(stop)
             for future in running:
                 future.cancel()
-            for future in running:  # those already started finish: no half-built package
+            for future in running:  # those already started finish their agency: no half-built package
                 if not future.cancelled():
-                    yield future.result()
+                    yield from future.result()
             raise
         except BaseException:  # the caller stopped early (GeneratorExit)
+            _stop(stop)
             for future in running:
                 future.cancel()
             raise
 
 
-def _take(items: Iterator[Task], n: int) -> Iterable[Task]:
-    for _ in range(n):
-        item = next(items, None)
-        if item is None:
+def _stop(path: str) -> None:
+    with open(path, "w", encoding="utf-8"):
+        pass  # its existence is the message
+
+
+def _take(items: Iterator[Task], size: int, count: int) -> Iterable[tuple[Task, ...]]:
+    """Up to ``count`` chunks of up to ``size`` tasks each."""
+    for _ in range(count):
+        chunk = tuple(itertools.islice(items, size))
+        if not chunk:
             return
-        yield item
+        yield chunk
 
 
 def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:

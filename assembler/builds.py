@@ -44,11 +44,12 @@ def build_job(tree: dict[str, Any], title: str, root: str, previous: str | None)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / ANSWERS_NAME
     path.write_text(answer_text(tree, title), encoding="utf-8")
-    named = pipeline.raw_package(path)
-    if previous and named and Path(previous).name == named[0] and Path(previous).is_dir():
-        _link_tree(Path(previous), folder / named[0])
     try:
-        result = pipeline.build(path, folder)
+        typed = pipeline.read(path)
+        name = pipeline.package_of(typed)
+        if previous and name and Path(previous).name == name and Path(previous).is_dir():
+            _link_tree(Path(previous), folder / name)
+        result = pipeline.build(path, folder, typed=typed)
     except AssemblerError as exc:
         return {"errors": _clean(exc.lines(), folder)}
     return {**pipeline.plan_json(result), "written": result.written, "changed": result.changed}

@@ -158,30 +158,43 @@ def _short(error: str) -> str:
     return error.split("/")[-1] if error.startswith("/") or ".yaml:" in error.split(" ")[0] else error
 
 
-def _batch_summary(outcomes: list[Any], total: int, defaults: Path | None, seconds: float) -> None:
-    from rich.table import Table
+_BATCH_COLUMNS = (
+    ("Agency file", "left"),
+    ("Package", "left"),
+    ("Status", "left"),
+    ("Written", "right"),
+    ("Unchanged", "right"),
+    ("Time", "right"),
+    ("First error", "left"),
+)
 
-    style = {"built": "green", "unchanged": "dim", "failed": "red"}
-    table = Table(title="Batch summary", title_justify="left")
-    for col, justify in (("Agency file", "left"), ("Package", "left"), ("Status", "left"), ("Written", "right")):
-        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    table.add_column("Unchanged", justify="right", no_wrap=True)
-    table.add_column("Time", justify="right", no_wrap=True)
-    table.add_column("First error", overflow="fold", min_width=30)
-    for o in sorted(outcomes, key=lambda o: (o.status != "failed", o.file)):
-        table.add_row(
+
+def _batch_summary(outcomes: list[Any], total: int, defaults: Path | None, seconds: float) -> None:
+    from .summary import table
+
+    style: dict[str, dict[str, Any]] = {"built": {"fg": "green"}, "unchanged": {"dim": True}, "failed": {"fg": "red"}}
+    ordered = sorted(outcomes, key=lambda o: (o.status != "failed", o.file))
+    rows = [
+        (
             o.file,
             o.package or "-",
-            f"[{style[o.status]}]{o.status}[/]",
+            o.status,
             str(o.written),
             str(o.unchanged),
             f"{o.seconds:.2f} s",
             _short(o.errors[0]) if o.errors else "",
         )
+        for o in ordered
+    ]
     console = _console()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # a log keeps the table on one line per agency
-    console.print(table)
+
+    def paint(row: int, column: int, text: str) -> str:
+        return click.style(text, **style[ordered[row].status]) if column == 2 else text
+
+    lines = table(_BATCH_COLUMNS, rows, console.width, paint=paint if console.is_terminal else None)
+    click.echo("\n".join(["Batch summary", *lines]))
     counts = {k: sum(o.status == k for o in outcomes) for k in style}
     rate = len(outcomes) / seconds if seconds else 0.0
     line = ", ".join(f"{n} {k}" for k, n in counts.items())

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
+from stat import S_ISREG
 
 from .errors import TemplateError
 
@@ -59,3 +61,26 @@ def check(path: Path, kind: str) -> None:
                             )
     except (zipfile.BadZipFile, OSError) as exc:
         raise TemplateError(f"{name}: damaged zip container ({exc})") from None
+
+
+Version = tuple[str, int, int, int, int, int]  # path, device, inode, size, modified, changed
+_checked: OrderedDict[Version, None] = OrderedDict()
+
+
+def check_once(path: Path, kind: str) -> Version:
+    """``check`` once per version of the file on disk (a template is filled many times); returns it."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not S_ISREG(stat.st_mode):
+        check(path, kind)  # reports what is missing
+        stat = path.stat()
+    key = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _checked:
+        check(path, kind)
+    _checked[key] = None
+    _checked.move_to_end(key)
+    if len(_checked) > 256:
+        _checked.popitem(last=False)
+    return key

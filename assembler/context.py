@@ -89,19 +89,31 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 
 
 def build(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog, item: Deliverable) -> dict[str, Any]:
-    phase = data["phase"]
-    people = list(data.get("people") or [])
-    by_role = {key: [p for p in people if p["role"] == key] for key in ROLE_LABELS}
-    titles = _titles(phase["kind"])
+    return for_item(shared(data, plan, catalog), item)
+
+
+def for_item(common: Mapping[str, Any], item: Deliverable) -> dict[str, Any]:
+    """The context of one deliverable: what every document of the package shares, and ``doc``."""
+    phase = common["phase"]
     return {
-        **data,
+        **common,
         "doc": {
             "id": item.id,
-            "title": f"{titles['charter']}" if item.id == "charter" else item.title,
+            "title": f"{common['titles']['charter']}" if item.id == "charter" else item.title,
             "version": phase["version"],
             "date": phase["document_date"],
         },
-        "titles": titles,
+    }
+
+
+def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[str, Any]:
+    """Everything but ``doc``: the same for every document of a package, so built once for it."""
+    phase = data["phase"]
+    people = list(data.get("people") or [])
+    by_role = {key: [p for p in people if p["role"] == key] for key in ROLE_LABELS}
+    return {
+        **data,
+        "titles": _titles(phase["kind"]),
         "roles": [{"key": k, "label": ROLE_LABELS[k], "people": v} for k, v in by_role.items() if v],
         "person": {p["name"]: p for p in people},
         "role_label": ROLE_LABELS,

@@ -111,16 +111,22 @@ def uses(changed: str, used: Iterable[str]) -> bool:
 def values(flat: Mapping[str, Any], used: Iterable[str]) -> dict[str, Any]:
     """The typed answers a document used: the part of the answers its hash covers.
 
-    Same test as ``uses`` for every answer, done with set lookups (thousands of answers).
+    Same test as ``uses`` for every answer. Which paths are kept depends only on the paths
+    present and the paths used, which repeat from one package to the next: chosen once.
     """
+    return {key: flat[key] for key in _chosen(tuple(flat), tuple(used))}
+
+
+@lru_cache(maxsize=64)
+def _chosen(keys: tuple[str, ...], used: tuple[str, ...]) -> tuple[str, ...]:
     exact = frozenset(used)
     above = {u.rsplit(".", n)[0] for u in exact for n in range(1, u.count(".") + 1)}
-    out = {}
-    for key in sorted(flat):
+    out = []
+    for key in sorted(keys):
         plain, prefixes = _prefixes(key)
         if plain in above or not prefixes.isdisjoint(exact):
-            out[key] = flat[key]
-    return out
+            out.append(key)
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -22,7 +22,7 @@ import struct
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,7 @@ from . import ziputil
 from .errors import OutputError
 
 MANIFEST = "manifest.json"
+CORE = "docProps/core.xml"  # core properties: dates and title fixed here
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LOCK_WAIT_SECONDS = 30.0
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -58,19 +59,26 @@ def normalize(blob: bytes, title: str, when: dt.date) -> bytes:
     """Re-zip an Office file so the same content always gives the same bytes."""
     import io
 
-    stamp = f"{when.isoformat()}T00:00:00Z"
     src = zipfile.ZipFile(io.BytesIO(blob))
+    parts: list[ziputil.Part] = []
+    for name in src.namelist():
+        member = None if name == CORE else _reusable(blob, src.getinfo(name))
+        parts.append(member if member is not None else (name, src.read(name)))
+    return normalize_parts(parts, title, when)
+
+
+def normalize_parts(parts: Iterable[ziputil.Part], title: str, when: dt.date) -> bytes:
+    """What ``normalize`` makes of a file with these parts, without zipping and reading it first:
+    the renderers hand over their parts, the unchanged ones already compressed."""
+    stamp = f"{when.isoformat()}T00:00:00Z"
     # [Content_Types].xml first, as Office writes it; the rest in a fixed order.
-    ordered = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
     members = []
-    for name in ordered:
-        member = None if name == "docProps/core.xml" else _reusable(blob, src.getinfo(name))
-        if member is None:
-            data = src.read(name)
-            if name == "docProps/core.xml":
-                data = _fix_core(data, title, stamp)
-            member = ziputil.deflate(name, data)
-        members.append(member)
+    for part in sorted(parts, key=lambda p: (p[0] != "[Content_Types].xml", p[0])):
+        if isinstance(part, ziputil.Member) and part.name != CORE:
+            members.append(part)
+            continue
+        name, data = part[0], part[1]
+        members.append(ziputil.deflate(name, _fix_core(data, title, stamp) if name == CORE else data))
     try:
         return ziputil.write(members)
     except ziputil.TooLarge:
@@ -177,11 +185,13 @@ def write(
     target = safe_child(out_root, name)
     with locked(out_root, name):
         _recover(out_root, name)
-        staging = safe_child(out_root, f".{name}.staging-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
+        # One staging folder per package: the lock keeps it to one build at a time, and a
+        # killed build's is found by name (listing OUT for it grew with every package).
+        staging = safe_child(out_root, f".{name}.staging")
         try:
             staging.mkdir()
             old = target if target.is_dir() and not target.is_symlink() else None
+            files = []
             for doc in documents:
                 dest = safe_child(staging, doc.name)
                 if (
@@ -192,8 +202,9 @@ def write(
                 ):
                     os.link(old / doc.name, dest)
                 else:
-                    _write_file(dest, doc.data)
-            _write_file(staging / MANIFEST, manifest_bytes(manifest))
+                    files.append((dest, doc.data))
+            files.append((staging / MANIFEST, manifest_bytes(manifest)))
+            _write_durably(files)
             _fsync_dir(staging)
             _swap(staging, target, out_root, name)
         except OSError as exc:
@@ -206,15 +217,40 @@ def write(
     return target
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_durably(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file, then wait until all are on disk: writeback starts for all of them
+    before the first fsync, which commits the journal once for all instead of once per file."""
+    fds: list[int] = []
+    try:
+        for path, data in files:
+            fds.append(_write_file(path, data))
+        for fd in fds:
+            _start_writeback(fd)
+        for fd in fds:
+            os.fsync(fd)
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> int:
+    """A new file holding ``data``; returns it open (not yet synced)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def _start_writeback(fd: int) -> None:
+    """Start writing a file's data to disk without waiting (Linux sync_file_range); fsync waits."""
+    fn = getattr(_libc, "sync_file_range", None)
+    if fn is not None:
+        fn(fd, ctypes.c_int64(0), ctypes.c_int64(0), ctypes.c_uint(_SYNC_FILE_RANGE_WRITE))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -226,6 +262,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 _RENAME_EXCHANGE = 2
+_SYNC_FILE_RANGE_WRITE = 2
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 _AT_FDCWD = -100
 
@@ -261,10 +298,9 @@ def _swap(staging: Path, target: Path, out_root: Path, name: str) -> None:
 
 
 def _recover(out_root: Path, name: str) -> None:
-    """Finish or undo what a killed build left: stale staging folders, a retired old package."""
+    """Finish or undo what a killed build left: its staging folder, a retired old package."""
     target, retired = out_root / name, out_root / f".{name}.old"
     if retired.is_dir() and not target.exists():
         os.rename(retired, target)
     shutil.rmtree(retired, ignore_errors=True)
-    for stale in out_root.glob(f".{name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    shutil.rmtree(out_root / f".{name}.staging", ignore_errors=True)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__, answers, catalog, context, fields, package, rules, schedule
+from . import __version__, answers, catalog, context, fields, package, rules, sandbox, schedule
 from .errors import InputError, Problem
 
 
@@ -45,11 +45,21 @@ class Result:
         return sum(s.action in ("generate", "regenerate", "remove") for s in self.statuses)
 
 
+def read(path: str | Path, defaults: str | Path | None = None) -> answers.Typed:
+    """An answer file as typed, layered over its defaults: read once, for every later step."""
+    return answers.read(path, defaults)
+
+
 def load(
-    path: str | Path, templates: str | Path | None = None, defaults: str | Path | None = None
+    path: str | Path,
+    templates: str | Path | None = None,
+    defaults: str | Path | None = None,
+    typed: answers.Typed | None = None,
 ) -> tuple[answers.Answers, catalog.Catalog, rules.Plan]:
-    """Validated answers, the catalog and the rule decisions; InputError lists every problem."""
-    ans = answers.load(path, defaults)
+    """Validated answers, the catalog and the rule decisions; InputError lists every problem.
+
+    ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
+    ans = answers.validated(typed if typed is not None else answers.read(path, defaults))
     problems = []
     for text in schedule.check(ans.data["schedule"]):
         where, message = text.split(": ", 1)
@@ -89,33 +99,29 @@ def _sha_of(path: Path, _mtime: int, _size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def raw_package(path: str | Path, defaults: str | Path | None = None) -> tuple[str, dict[str, Any]] | None:
-    """The package name and as-typed (layered) answers, read without validating; None when the
-    file cannot give them (the full load then reports why)."""
+def package_of(typed: answers.Typed) -> str | None:
+    """The package name of answers as typed, before validating; None when they cannot give it
+    (validation then reports why)."""
     try:
-        tree, _ = answers.read_tree(Path(path))
-        if defaults is not None:
-            tree = answers.overlay(answers.read_defaults(Path(defaults))[0], tree)
-        return package.slug(str(tree["agency"]["short_name"]), str(tree["system"]["acronym"])), tree
-    except (InputError, KeyError, TypeError):
+        return package.slug(str(typed.tree["agency"]["short_name"]), str(typed.tree["system"]["acronym"]))
+    except (KeyError, TypeError):
         return None
 
 
 def unchanged(
-    name: str, tree: Mapping[str, Any], out_root: str | Path, templates: str | Path | None = None, pdf: bool = False
+    name: str, typed: answers.Typed, out_root: str | Path, templates: str | Path | None = None, pdf: bool = False
 ) -> dict[str, Any] | None:
     """The manifest of package ``name`` when it is up to date for these as-typed answers, else None.
 
-    Checked without validating the answers:
-
-    the previous build validated exactly these answers (same hash) with this engine, schema and
-    templates, so a re-run over many unchanged agencies costs a parse and a hash each.
+    Checked without validating the answers: the previous build validated exactly these answers
+    (same hash) with this engine, schema and templates, so a re-run over many unchanged agencies
+    costs a parse and a hash each.
     """
     folder = Path(out_root) / name
     previous = package.read_manifest(folder)
     if not previous or not _intact(folder, previous):
         return None
-    current = inputs_sha256(answers.tree_sha256(tree), catalog.load(templates))
+    current = inputs_sha256(typed.sha256, catalog.load(templates))
     return previous if previous.get("inputs_sha256") == current and ("pdfs" in previous) == pdf else None
 
 
@@ -142,12 +148,15 @@ def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list
     from . import render_docx, render_xlsx  # heavy libraries load only when rendering
 
     docs = []
+    common = context.shared(ans.data, plan, cat)  # what every document's context shares, built once
     for item in cat.deliverables:
         if plan.get(item.id).action == "not needed":
             continue
-        ctx = context.build(ans.data, plan, cat, item)
-        renderer = render_xlsx.render if item.kind == "xlsx" else render_docx.render
-        blob = package.normalize(renderer(item.template, ctx), ctx["doc"]["title"], ans.data["phase"]["document_date"])
+        ctx = context.for_item(common, item)
+        renderer = render_xlsx.render_parts if item.kind == "xlsx" else render_docx.render_parts
+        parts = renderer(item.template, ctx)
+        blob = package.normalize_parts(parts, ctx["doc"]["title"], ans.data["phase"]["document_date"])
+        sandbox.check_size(item.template.name, blob)
         docs.append(package.Document(item.output, blob, hashlib.sha256(blob).hexdigest()))
     return docs
 
@@ -156,7 +165,7 @@ def manifest(
     ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan, docs: list[package.Document]
 ) -> dict[str, Any]:
     by_name = {d.name: d for d in docs}
-    flat = flatten(ans.raw)
+    flat = ans.typed.flat
     documents, not_needed = [], []
     for item in cat.deliverables:
         decision = plan.get(item.id)
@@ -202,26 +211,12 @@ def manifest(
     }
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """``{"agency.name": "...", "people[0].name": "..."}``: answers as typed, one path per value."""
-    out: dict[str, Any] = {}
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            out.update(flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            out.update(flatten(inner, f"{prefix}[{i}]"))
-    else:
-        out[prefix] = value
-    return out
-
-
 def changed_answers(previous: Mapping[str, Any] | None, ans: answers.Answers) -> list[str]:
     """Answer paths whose typed value differs from the previous build's."""
     if not previous:
         return []
     old = (previous.get("answers") or {}).get("values") or {}
-    new = flatten(ans.raw)
+    new = ans.typed.flat
     return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
 
 
@@ -267,10 +262,11 @@ def preview(
     templates: str | Path | None = None,
     force: bool = False,
     defaults: str | Path | None = None,
+    typed: answers.Typed | None = None,
     pdf: bool = False,
 ) -> tuple[Result, list[package.Document], dict[str, Any]]:
     """Everything ``build`` would do, in memory (PDFs aside)."""
-    ans, cat, plan = load(path, templates, defaults)
+    ans, cat, plan = load(path, templates, defaults, typed)
     name = package_name(ans.data)
     folder = Path(out_root) / name
     previous = package.read_manifest(folder)
@@ -329,11 +325,14 @@ def build(
     force: bool = False,
     redline: bool = False,
     defaults: str | Path | None = None,
+    typed: answers.Typed | None = None,
     pdf: bool = False,
 ) -> Result:
     """Write the package; with ``redline``, add a tracked-changes copy of each regenerated .docx;
-    with ``pdf``, a PDF of each document (kept from the previous package when it is unchanged)."""
-    result, docs, new_manifest = preview(path, out_root, templates, force, defaults, pdf)
+    with ``pdf``, a PDF of each document (kept from the previous package when it is unchanged).
+
+    ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
+    result, docs, new_manifest = preview(path, out_root, templates, force, defaults, typed=typed, pdf=pdf)
     kept: set[str] = set()
     if docs and pdf:
         from . import pdf as pdfs

@@ -7,8 +7,9 @@ Opening and saving a document with python-docx cost far more than filling it, so
 prepared once per process (``_Prepared``): every part docxtpl renders is kept compiled, every other
 part is kept as the bytes python-docx saves for it, already compressed. A render fills the compiled
 parts with docxtpl's own post-processing and python-docx's serialisation, so the output is the
-same byte for byte. On any error the document is rendered again the plain docxtpl way, which
-reports it as it always did.
+same byte for byte; the filled body is serialised element by element, reusing the bytes of
+elements seen before (``docx_body``). On any error the document is rendered again the plain
+docxtpl way, which reports it as it always did.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import io
 import re
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,7 +36,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from . import container, sandbox, ziputil
+from . import container, docx_body, sandbox, ziputil
 from .errors import TemplateError
 
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
@@ -56,18 +57,34 @@ def _patched(src_xml: str) -> str:
 
 def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled document as bytes (not yet normalised for determinism: see package)."""
-    key = _check_container(template)
-    prepared = _prepared(template, key)
-    if prepared is not None:
-        try:
-            with sandbox.time_limit(template.name):
-                members = prepared.render(dict(context))
-            return sandbox.check_size(template.name, ziputil.write(members))
-        except TemplateError:
-            raise
-        except Exception:  # rendered again below, which reports it as it always did
-            pass
-    return _render_docxtpl(template, context)
+    parts = _render_prepared(template, context)
+    if parts is None:
+        return _render_docxtpl(template, context)
+    members = [p if isinstance(p, ziputil.Member) else ziputil.deflate(*p) for p in parts]
+    return sandbox.check_size(template.name, ziputil.write(members))
+
+
+def render_parts(template: Path, context: Mapping[str, Any]) -> list[ziputil.Part]:
+    """The parts of the filled document, for ``package.normalize_parts`` (no zip in between)."""
+    parts = _render_prepared(template, context)
+    if parts is not None:
+        return parts
+    with zipfile.ZipFile(io.BytesIO(_render_docxtpl(template, context))) as zf:
+        return [(name, zf.read(name)) for name in zf.namelist()]
+
+
+def _render_prepared(template: Path, context: Mapping[str, Any]) -> list[ziputil.Part] | None:
+    """The prepared template's parts; None where docxtpl must render it (and report any error)."""
+    prepared = _prepared(template, _check_container(template))
+    if prepared is None:
+        return None
+    try:
+        with sandbox.time_limit(template.name):
+            return prepared.render(dict(context))
+    except TemplateError:
+        raise
+    except Exception:  # rendered again by docxtpl, which reports it as it always did
+        return None
 
 
 def _render_docxtpl(template: Path, context: Mapping[str, Any]) -> bytes:
@@ -88,6 +105,8 @@ _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title
 _SECTIONS = "./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr"  # python-docx's Document.sections
 _LISTING = ("\t", "\a", "\n", "\f")  # the only characters docxtpl's resolve_listing rewrites
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # resolve_listing's paragraph
+_LISTING_CHAR = re.compile("[\t\a\n\f]")
+_CLOSE = "</w:p>"
 
 
 class _Part(NamedTuple):
@@ -127,6 +146,7 @@ class _Prepared:
         props = core.core_properties
         self.properties = [env.from_string(getattr(props, name)) for name in _PROPERTIES]
         self.memo: OrderedDict[Any, Any] = OrderedDict()
+        self.elements = docx_body.Elements()  # the body's elements, serialised
         dynamic = [self.body.name, self.core_name, *(p.name for p in self.headers_footers)]
         dynamic += [name for name, _ in self.footnote_texts]
         if len(set(dynamic)) != len(dynamic):
@@ -141,11 +161,10 @@ class _Prepared:
             self.order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
             self.static = {n: ziputil.deflate(n, zf.read(n)) for n in names if n not in dynamic}
 
-    def render(self, context: dict[str, Any]) -> list[ziputil.Member]:
-        """The members of the filled document, in package order (docxtpl's order of work)."""
+    def render(self, context: dict[str, Any]) -> list[ziputil.Part]:
+        """The parts of the filled document in package order: the unchanged ones compressed already."""
         # A part's bytes are a function of its filled text, which often repeats between builds.
-        body = _fill(self.body, context)
-        data, sections = _memo(self.memo, ("", body), self._document, body)
+        data, sections = self._document(_fill(self.body, context))
         parts = {self.body.name: data}
         for part in self.headers_footers:
             text = _fill(part, context)
@@ -157,11 +176,11 @@ class _Prepared:
             for name in texts:  # docxtpl renders footnotes once per section, each time on the last result
                 texts[name] = _fill(_part(name, texts[name]), context)
         parts.update((name, text.encode("utf-8")) for name, text in texts.items())
-        out = []
+        out: list[ziputil.Part] = []
         for name in self.order:
             member = self.static.get(name)
             if member is None:
-                out.append(ziputil.deflate(name, parts[name]))
+                out.append((name, parts[name]))
             else:
                 ziputil.remember(member.data, member.crc, member.compressed)
                 out.append(member)
@@ -169,12 +188,17 @@ class _Prepared:
 
     def _document(self, body: str) -> tuple[bytes, int]:
         """word/document.xml from the filled body as docxtpl builds it, and its number of sections."""
+        known = self.elements.document(body)
+        if known is not None:
+            return known
         tree = _fix_tables(body)
         for number, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
             elt.attrib["id"] = str(number)  # docxtpl's fix_docpr_ids
         root = copy.deepcopy(self.skeleton)
         root.replace(root[self.body_index], tree)
-        return serialize_part_xml(root), len(root.xpath(_SECTIONS))
+        data = serialize_part_xml(root)
+        self.elements.learn(body, data)
+        return data, len(root.xpath(_SECTIONS))
 
     def _core(self, values: tuple[str, ...]) -> bytes:
         """docProps/core.xml after docxtpl's render_properties."""
@@ -212,10 +236,43 @@ def _fill(part: _Part, context: dict[str, Any]) -> str:
     """docxtpl's render_xml_part, after its compilation step."""
     # str.replace does what docxtpl's re.sub(r"\n<w:p([ >])", r"<w:p\1", ...) does, faster
     xml = part.template.render(context).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if any(c in xml for c in _LISTING):
-        xml = _PARAGRAPH.sub(_resolve_listing, xml)
-    return str(xml)
+    if "{_" in xml or "_}" in xml:  # each of the four contains one of these
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return _resolve_listings(xml)
+
+
+def _resolve_listings(xml: str) -> str:
+    """docxtpl's ``re.sub(paragraph, resolve_paragraph, xml)``, run only around the characters
+    it rewrites. Right after any ``</w:p>`` no match is under way (a match ends at the first
+    ``</w:p>`` after its start), and the regex scans forward only: the text between two such
+    places gives the same matches alone as within the whole."""
+    windows: list[list[int]] = []
+    for at in sorted(at for c in _LISTING for at in _places(xml, c)):
+        if windows and at < windows[-1][1]:
+            continue
+        before = xml.rfind(_CLOSE, 0, at)
+        after = xml.find(_CLOSE, at)
+        start, end = (0 if before < 0 else before + len(_CLOSE)), (len(xml) if after < 0 else after + len(_CLOSE))
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    if not windows:
+        return xml
+    out, done = [], 0
+    for start, end in windows:
+        out += [xml[done:start], _PARAGRAPH.sub(_resolve_listing, xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return "".join(out)
+
+
+def _places(text: str, char: str) -> Iterator[int]:
+    # str.find, not a regex: a character class is matched one character at a time
+    at = text.find(char)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1)
 
 
 def _resolve_listing(match: re.Match[str]) -> str:
@@ -227,41 +284,10 @@ def _resolve_listing(match: re.Match[str]) -> str:
 def _fix_tables(xml: str) -> Any:
     """docxtpl's fix_tables, whose Python loops run only when a table's grid needs fixing."""
     tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-    return tree if _tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
+    return tree if docx_body.tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
 
 
-def _tables_fit(tree: Any) -> bool:
-    """True when fix_tables would change nothing: no row has more cells than the grid has
-    columns, the widest row spans them all, and every gridSpan is a number (no error either)."""
-    ns = "{" + tree.nsmap["w"] + "}"
-    try:
-        for span in tree.iter(ns + "gridSpan"):
-            int(span.get(ns + "val"))
-    except (TypeError, ValueError):
-        return False
-    for table in tree.iter(ns + "tbl"):
-        grid = table.find(ns + "tblGrid")
-        if grid is None:
-            return False
-        columns, widest = len(grid.findall(ns + "gridCol")), 0
-        for row in table.iter(ns + "tr"):
-            cells = row.findall(ns + "tc")
-            if len(cells) > columns:
-                return False
-            if widest < columns:
-                widest = max(widest, sum(_span(cell, ns) for cell in cells))
-        if widest < columns:
-            return False
-    return True
-
-
-def _span(cell: Any, ns: str) -> int:
-    props = cell.find(ns + "tcPr")
-    span = None if props is None else props.find(ns + "gridSpan")
-    return 1 if span is None else int(span.get(ns + "val"))
-
-
-_Key = tuple[str, int, int, int, int, int]
+_Key = container.Version
 _cache: OrderedDict[_Key, _Prepared | None] = OrderedDict()
 
 
@@ -288,21 +314,9 @@ def sources(template: Path) -> list[str]:
         return [_patched(zf.read(n).decode("utf-8")) for n in sorted(parts)]
 
 
-_checked: OrderedDict[_Key, None] = OrderedDict()
-
-
 def _check_container(template: Path) -> _Key:
     """Check the file once per version on disk (path, inode, size, times); returns that version."""
-    if not template.is_file():
-        container.check(template, "docx")  # reports what is missing
-    stat = template.stat()
-    key = (str(template.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    if key not in _checked:
-        container.check(template, "docx")
-    _checked[key] = None
-    if len(_checked) > 256:
-        _checked.popitem(last=False)
-    return key
+    return container.check_once(template, "docx")
 
 
 def _describe(template: Path, doc: Any, exc: jinja2.TemplateError, context: Mapping[str, Any]) -> str:

@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 import jinja2
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 
-from . import container, sandbox, xlsx_out, xlsx_xml
+from . import container, sandbox, xlsx_out, xlsx_xml, ziputil
 from .errors import TemplateError
 
 EXCEL_CELL_LIMIT = 32_767
@@ -59,7 +59,16 @@ def formula(text: str, **rows: Any) -> Formula:
 
 def render(template: Path, context: Mapping[str, Any]) -> bytes:
     """The filled workbook as bytes (normalised for determinism by package)."""
-    container.check(template, "xlsx")
+    return sandbox.check_size(template.name, _fill(template, context).package())
+
+
+def render_parts(template: Path, context: Mapping[str, Any]) -> list[ziputil.Part]:
+    """The parts of the filled workbook, for ``package.normalize_parts`` (no zip in between)."""
+    return list(_fill(template, context).parts())
+
+
+def _fill(template: Path, context: Mapping[str, Any]) -> xlsx_out.Output:
+    container.check_once(template, "xlsx")
     try:
         book = xlsx_xml.load(template)
     except Exception as exc:  # a damaged part can fail in many ways
@@ -69,7 +78,7 @@ def render(template: Path, context: Mapping[str, Any]) -> bytes:
     with sandbox.time_limit(template.name):
         for sheet in book.sheets:
             _Sheet(template.name, sheet, base, out).render()
-    return sandbox.check_size(template.name, out.package())
+    return out
 
 
 def sources(template: Path) -> list[str]:

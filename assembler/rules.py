@@ -8,6 +8,8 @@ drove it and the answers each reason rests on.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -96,6 +98,18 @@ def namespace(data: Mapping[str, Any], catalog: cat.Catalog) -> dict[str, Any]:
 
 def inputs(catalog: cat.Catalog) -> tuple[str, ...]:
     """Every answer path some rule reads: what a decision (and the register) depends on."""
+    known = _INPUTS.get(id(catalog))
+    if known is None or known[0] is not catalog:  # id() in the key: check it is the same catalog
+        known = _INPUTS[id(catalog)] = (catalog, _inputs(catalog))
+        if len(_INPUTS) > 8:
+            del _INPUTS[next(iter(_INPUTS))]
+    return known[1]
+
+
+_INPUTS: dict[int, tuple[cat.Catalog, tuple[str, ...]]] = {}
+
+
+def _inputs(catalog: cat.Catalog) -> tuple[str, ...]:
     cases = [c for d in catalog.deliverables for c in (*d.cases, d.otherwise) if c]
     cases += [c for p in catalog.plans for c in (*p.cases, p.otherwise) if c] + list(catalog.common)
     paths = {q for c in cases for p in c.reads for q in DERIVED_FROM.get(p, (p,))}
@@ -105,27 +119,82 @@ def inputs(catalog: cat.Catalog) -> tuple[str, ...]:
 
 
 def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
-    ns = namespace(data, catalog)
-    decisions = [_decide("deliverable", d.id, d.title, d.cases, d.otherwise, ns, {}) for d in catalog.deliverables]
+    """Every decision, each taken again only when an answer section its rules read has changed."""
+    namespace_: dict[str, Any] = {}  # built on the first decision not already known
+    blobs: dict[str, bytes] = {}
     existing = data.get("existing_plans") or {}
     exit_date = (data.get("phase") or {}).get("exit")
-    for item in catalog.plans:
-        plan = existing.get(item.id)
-        scope = {"plan": plan, "title": item.title}
-        decision = _decide("plan", item.id, item.title, catalog.common + item.cases, item.otherwise, ns, scope)
+
+    def ns() -> dict[str, Any]:
+        if not namespace_:
+            namespace_.update(namespace(data, catalog))
+        return namespace_
+
+    def key(kind: str, item_id: str, cases: tuple[cat.Case | None, ...]) -> tuple[Any, ...]:
+        # The sections the cases read, pickled (types included): equal bytes, equal answers.
+        sections = sorted(_sections(cases) | ({"existing_plans", "phase"} if kind == "plan" else set()))
+        for name in sections:
+            if name not in blobs:
+                blobs[name] = pickle.dumps(data.get(name), protocol=pickle.HIGHEST_PROTOCOL)
+        return (id(catalog), kind, item_id, *((name, blobs[name]) for name in sections))
+
+    decisions = []
+    for d in catalog.deliverables:
+        k = key("deliverable", d.id, (*d.cases, d.otherwise))
         decisions.append(
-            Decision(
-                kind="plan",
-                id=item.id,
-                title=item.title,
-                action=decision.action,
-                reasons=decision.reasons,
-                owner=(plan or {}).get("owner", ""),
-                last_updated=(plan or {}).get("last_updated"),
-                due=exit_date if decision.action != "not needed" else None,
-            )
+            _recall(catalog, k)
+            or _remember(catalog, k, _decide("deliverable", d.id, d.title, d.cases, d.otherwise, ns(), {}))
         )
+    for item in catalog.plans:
+        k = key("plan", item.id, (*catalog.common, *item.cases, item.otherwise))
+        known = _recall(catalog, k)
+        if known is None:
+            plan = existing.get(item.id)
+            scope = {"plan": plan, "title": item.title}
+            held = _decide("plan", item.id, item.title, catalog.common + item.cases, item.otherwise, ns(), scope)
+            known = _remember(
+                catalog,
+                k,
+                Decision(
+                    kind="plan",
+                    id=item.id,
+                    title=item.title,
+                    action=held.action,
+                    reasons=held.reasons,
+                    owner=(plan or {}).get("owner", ""),
+                    last_updated=(plan or {}).get("last_updated"),
+                    due=exit_date if held.action != "not needed" else None,
+                ),
+            )
+        decisions.append(known)
     return Plan(tuple(decisions))
+
+
+def _sections(cases: tuple[cat.Case | None, ...]) -> set[str]:
+    """The answer sections (and other names) a rule's cases read, derived names traced back."""
+    roots = {p.split(".")[0] for c in cases if c for p in c.reads}
+    out = {s.split(".")[0] for r in roots for s in DERIVED_FROM.get(r, (r,))}
+    return {"existing_plans" if r == "plan" else r for r in out}
+
+
+_MEMO: OrderedDict[tuple[Any, ...], tuple[cat.Catalog, Decision]] = OrderedDict()
+_MEMO_ENTRIES = 4096
+
+
+def _recall(catalog: cat.Catalog, key: tuple[Any, ...]) -> Decision | None:
+    """A decision already taken in this process on the same answers."""
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not catalog:  # id(catalog) is in the key: check it is the same one
+        return None
+    _MEMO.move_to_end(key)
+    return hit[1]
+
+
+def _remember(catalog: cat.Catalog, key: tuple[Any, ...], decision: Decision) -> Decision:
+    _MEMO[key] = (catalog, decision)
+    if len(_MEMO) > _MEMO_ENTRIES:  # bounded: a long batch stays flat
+        _MEMO.popitem(last=False)
+    return decision
 
 
 def _decide(

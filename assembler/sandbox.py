@@ -62,6 +62,19 @@ class _Sandbox(SandboxedEnvironment):
         key = f"\0expr{int(undefined_to_none)}\0{source}"
         return self._cached(key, lambda: super(_Sandbox, self).compile_expression(source, undefined_to_none))
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``x.name`` on a plain dict: Jinja tries the attribute first, which fails (an exception
+        # every time) unless dict itself has it, and then takes the item. The same, directly.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
 
 def _bounded_range(*args: int) -> range:
     """range() for templates: a loop over more than MAX_RANGE items is refused, as a template error."""

@@ -103,7 +103,8 @@ class Output:
     def workbook_xml(self) -> str:
         return self.book.parts[self.book.workbook_part].decode("utf-8")
 
-    def package(self) -> bytes:
+    def parts(self) -> Iterator[tuple[str, bytes]]:
+        """Every part of the finished package, by name."""
         book = self.book
         parts = {**book.parts, **self.sheets}
         names = self.names
@@ -113,9 +114,12 @@ class Output:
         parts[book.workbook_part] = _full_calc(xml).encode("utf-8")
         if self.date_styles and book.styles_part:
             parts[book.styles_part] = _add_styles(parts[book.styles_part].decode("utf-8"), self.date_styles)
+        return _without_calc_chain(parts)
+
+    def package(self) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:  # package.normalize compresses
-            for name, data in _without_calc_chain(parts):
+            for name, data in self.parts():
                 zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
         return out.getvalue()
 

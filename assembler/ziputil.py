@@ -39,6 +39,10 @@ class Member(NamedTuple):
     compressed: bytes
 
 
+# A part of an Office file: compressed already, or its name and bytes.
+Part = Member | tuple[str, bytes]
+
+
 class TooLarge(Exception):
     """The archive would need zip64 structures; the caller falls back to zipfile."""
 

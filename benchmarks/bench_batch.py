@@ -1,16 +1,21 @@
 """Print measured figures for batch generation, side by side with the naive approach.
 
-    .venv/bin/python benchmarks/bench_batch.py [--sizes 100,1000,5000] [--naive 20]
+    .venv/bin/python benchmarks/bench_batch.py [--sizes 100,1000,5000] [--naive 20] [--jobs N]
 
 Same agencies (shared defaults + a small file each, as in tests/agencies.py), same templates:
 
 - naive: for each agency, the answers are loaded and validated as assembler does, then for each
   template a fresh DocxTemplate / openpyxl workbook is loaded, rendered and saved (a plain Jinja
   sandbox, no caches). Its workbook fill renders cells only and does not expand repeated rows, so
-  it does less work than assembler; one process, then two;
-- `assembler batch` (a fresh CLI process) over each size: wall time, packages/s, peak memory of
-  the whole process tree (sampled every 20 ms), then an unchanged re-run;
+  it does less work than assembler; one process, then two. Measured on a sample (--naive
+  agencies for one process, twice that for two) and given per package: its rate does not
+  depend on the count;
+- `assembler batch` (a fresh CLI process, default --jobs unless given) over each size: wall
+  time, packages/s, peak memory of the whole process tree (PSS, sampled every 20 ms), then an
+  unchanged re-run of the same folder;
 - one package in-process, warm; `assembler --help` cold.
+
+The load average before and after is printed: other work on the machine slows every figure.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing
+import os
 import shutil
 import statistics
 import subprocess
@@ -133,17 +139,20 @@ def run_measured(cmd: list[str]) -> tuple[float, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000,5000")
-    parser.add_argument("--naive", type=int, default=20, help="agencies for each naive run")
+    parser.add_argument("--naive", type=int, default=20, help="agencies for the naive one-process run")
+    parser.add_argument("--jobs", type=int, help="passed to assembler batch (default: its own default)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     src = make_batch(work / "agencies", max([*sizes, args.naive * 2]))
-    print(f"machine: {multiprocessing.cpu_count()} cores; agencies: shared defaults + one small file each\n")
+    print(f"machine: {multiprocessing.cpu_count()} cores; agencies: shared defaults + one small file each")
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}\n".format(*os.getloadavg()))
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
 
     one = naive(src, args.naive, 1)
     two = naive(src, args.naive * 2, 2)
-    print(f"naive, 1 process:   {one:7.1f} packages/s  ({args.naive} agencies)")
-    print(f"naive, 2 processes: {two:7.1f} packages/s  ({args.naive * 2} agencies)")
+    print(f"naive, 1 process:   {one:7.1f} packages/s  (measured on {args.naive} agencies)")
+    print(f"naive, 2 processes: {two:7.1f} packages/s  (measured on {args.naive * 2} agencies)")
 
     for size in sizes:
         folder = work / f"set-{size}"
@@ -152,8 +161,8 @@ def main() -> None:
         for p in sorted(src.glob("agency-*.yaml"))[:size]:
             shutil.copy(p, folder)
         out = work / f"out-{size}"
-        seconds, peak, code = run_measured([*ASSEMBLER, "batch", str(folder), "-o", str(out)])
-        again, peak_again, code_again = run_measured([*ASSEMBLER, "batch", str(folder), "-o", str(out)])
+        seconds, peak, code = run_measured([*ASSEMBLER, "batch", str(folder), "-o", str(out), *jobs])
+        again, peak_again, code_again = run_measured([*ASSEMBLER, "batch", str(folder), "-o", str(out), *jobs])
         rate = size / seconds
         print(
             f"assembler batch {size:5d}: {seconds:7.1f} s, {rate:6.1f} packages/s ({rate / two:4.1f}x naive 2-proc), "
@@ -179,6 +188,7 @@ def main() -> None:
         subprocess.run([*ASSEMBLER, "--help"], capture_output=True, check=True)
         helps.append(time.perf_counter() - start)
     print(f"assembler --help, fresh process: {statistics.median(helps) * 1000:6.1f} ms median of 5")
+    print("\nload average (1, 5, 15 min) after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     shutil.rmtree(work)
 
 

@@ -177,3 +177,13 @@ def test_sections_validated_once_give_the_full_validation_result() -> None:
     assert again.data == full
     again.data["people"].clear()  # type: ignore[attr-defined]  # a caller changing its answers...
     assert answers.load(EXAMPLE).data == full  # ...never changes what the next load returns
+
+
+def test_the_reused_parsers_are_clean_after_a_refused_file() -> None:
+    good = "agency:\n  name: A\n  level: state\n"
+    for bad in ("a: 1\na: 2\n", "a: [1, 2\n", "a: &x 1\nb: *x\n", "a: 1\n---\nb: 2\n"):
+        with pytest.raises(InputError):
+            answers.parse_text(bad, "bad.yaml")
+        tree, lines = answers.parse_text(good, "good.yaml")
+        assert tree == {"agency": {"name": "A", "level": "state"}}
+        assert lines[("agency", "level")] == 3

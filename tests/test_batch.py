@@ -189,11 +189,14 @@ def _fragile(task: batch.Task) -> batch.Outcome:
     return _REAL_BUILD(task)
 
 
-def test_a_worker_that_dies_costs_only_its_own_agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    src = make_batch(tmp_path / "agencies", 6)
+@pytest.mark.parametrize("count", [6, 40])  # one agency per message to a worker, then two
+def test_a_worker_that_dies_costs_only_its_own_agency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    src = make_batch(tmp_path / "agencies", count)
     monkeypatch.setattr(batch, "build_one", _fragile)  # forked workers inherit it
     outcomes = {o.file: o for o in batch.run(src, tmp_path / "out", jobs=2)}
-    assert len(outcomes) == 6
+    assert len(outcomes) == count
     assert outcomes["agency-0002.yaml"].status == "failed"
     assert "stopped unexpectedly" in outcomes["agency-0002.yaml"].errors[0]
     # A retried agency whose package was written before the worker died is found up to date.
@@ -201,3 +204,20 @@ def test_a_worker_that_dies_costs_only_its_own_agency(tmp_path: Path, monkeypatc
     assert all(o.status in ("built", "unchanged") and o.package for o in others)
     for o in others:
         assert_complete(tmp_path / "out" / str(o.package))
+
+
+def test_a_chunk_stops_after_the_agency_in_hand_once_the_batch_is_stopped(tmp_path: Path) -> None:
+    src = make_batch(tmp_path / "agencies", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    claims = str(tmp_path / "claims")
+    os.mkdir(claims)
+    tasks = tuple(
+        batch.Task(str(src / f"agency-{i:04d}.yaml"), str(out), None, str(src / "_defaults.yaml"), False, claims)
+        for i in range(3)
+    )
+    assert [o.status for o in batch.build_chunk(tasks[:2])] == ["built", "built"]
+    (tmp_path / "claims" / batch.STOP).touch()
+    assert [o.file for o in batch.build_chunk(tasks[2:] + tasks[:1])] == ["agency-0002.yaml"]
+    packages = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert packages == ["dhs0000-ecs0000", "dhs0001-ecs0001", "dhs0002-ecs0002"]

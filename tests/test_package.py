@@ -95,8 +95,8 @@ def test_planted_symlink_is_replaced_not_followed(tmp_path):
 def test_leftovers_of_a_killed_build_are_recovered(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".pkg.staging-999").mkdir()
-    (out / ".pkg.staging-999" / "half.docx").write_bytes(b"x")
+    (out / ".pkg.staging").mkdir()
+    (out / ".pkg.staging" / "half.docx").write_bytes(b"x")
     (out / ".pkg.old").mkdir()
     (out / ".pkg.old" / "manifest.json").write_text("{}")
     package.write(out, "pkg", [_doc("a.docx", b"A")], {"v": 1}, set())
@@ -134,3 +134,28 @@ def test_failed_write_keeps_the_old_package(tmp_path, monkeypatch):
         package.write(out, "pkg", [_doc("a.docx", b"NEW")], {"v": 2}, set())
     assert (folder / "a.docx").read_bytes() == b"OLD"
     assert sorted(p.name for p in out.iterdir()) == [".pkg.lock", "pkg"]
+
+
+def test_every_file_and_the_folder_are_on_disk_before_the_swap(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    package.write(out, "pkg", [_doc("a.docx", b"OLD")], {"v": 1}, set())
+    events = []
+    real_fsync, real_swap = os.fsync, package._swap
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def swap(staging, *args):
+        events.append(("swap", str(staging)))
+        return real_swap(staging, *args)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(package, "_swap", swap)
+    package.write(out, "pkg", [_doc("a.docx", b"NEW"), _doc("b.docx", b"B")], {"v": 2}, set())
+    staging = str(out / ".pkg.staging")
+    swapped = events.index(("swap", staging))
+    synced = {path for kind, path in events[:swapped] if kind == "fsync"}
+    assert {f"{staging}/a.docx", f"{staging}/b.docx", f"{staging}/manifest.json", staging} <= synced
+    assert ("fsync", str(out)) in events[swapped:]  # the swap itself made durable
+    assert (out / "pkg" / "a.docx").read_bytes() == b"NEW"

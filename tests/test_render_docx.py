@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assembler import context, package, pipeline, render_docx, ziputil
 from assembler.errors import TemplateError
@@ -30,7 +32,8 @@ def _fast(template: Path, ctx: dict[str, Any]) -> bytes:
     """The prepared path only (render() would quietly fall back to docxtpl)."""
     prepared = render_docx._prepared(template, render_docx._check_container(template))
     assert prepared is not None, f"{template.name} is not prepared"
-    return ziputil.write(prepared.render(dict(ctx)))
+    parts = prepared.render(dict(ctx))
+    return ziputil.write([p if isinstance(p, ziputil.Member) else ziputil.deflate(*p) for p in parts])
 
 
 def _same(template: Path, ctx: dict[str, Any]) -> bytes:
@@ -38,6 +41,9 @@ def _same(template: Path, ctx: dict[str, Any]) -> bytes:
     assert _members(fast) == _members(slow)
     assert package.normalize(fast, "T", WHEN) == package.normalize(slow, "T", WHEN)
     assert render_docx.render(template, ctx) == fast
+    assert package.normalize_parts(render_docx.render_parts(template, ctx), "T", WHEN) == package.normalize(
+        slow, "T", WHEN
+    )
     return fast
 
 
@@ -99,6 +105,17 @@ def test_header_footer_row_loop_and_paragraph_condition(tmp_path):
     assert "Hello Bob" in text and "Shown" not in text and "nuts|7" in text
     assert "Ada" not in text and "bolts" not in text
     assert _same(template, _ctx("Ada", True, [("bolts", 3), ("line\none\ttab", 4)])) == first
+
+
+def test_parts_of_a_template_docxtpl_renders_normalise_the_same(tmp_path, monkeypatch):
+    template = _small_template(tmp_path / "small.docx")
+    ctx = _ctx("Ada", True, [("bolts", 3)])
+    monkeypatch.setattr(render_docx, "_prepared", lambda *_: None)  # as for a template that cannot be prepared
+    parts = render_docx.render_parts(template, ctx)
+    assert all(isinstance(p, tuple) and not isinstance(p, ziputil.Member) for p in parts)
+    expected = package.normalize(render_docx._render_docxtpl(template, ctx), "T", WHEN)
+    assert package.normalize_parts(parts, "T", WHEN) == expected
+    assert "Hello Ada" in _text(expected)
 
 
 def test_template_edited_on_disk_is_picked_up(tmp_path):
@@ -186,3 +203,25 @@ def test_normalize_writes_what_zipfile_wrote(tmp_path):
     once = package.normalize(small, "T", WHEN)
     assert once == _zipfile_normalize(small, "T", WHEN)
     assert package.normalize(once, "T", WHEN) == once  # members reused without inflating them
+
+
+TOKENS = ["<w:p>", '<w:p w:rsidR="1">', "</w:p>", "<w:pPr/>", "<w:r><w:t>", "</w:t></w:r>", "x", " ", "\n", "\t", "\a"]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_listings_resolved_near_their_characters_as_everywhere(tokens: list[str]) -> None:
+    xml = "".join(tokens)
+    assert render_docx._resolve_listings(xml) == render_docx._PARAGRAPH.sub(render_docx._resolve_listing, xml)
+
+
+def test_listings_in_nested_and_unclosed_paragraphs() -> None:
+    for xml in (
+        "<w:p>a\nb</w:p>",
+        "<w:p>a<w:txbx><w:p>in\tbox</w:p></w:txbx>after\n</w:p>",  # docxtpl's match ends at the first </w:p>
+        "\n<w:p>a</w:p>\n<w:p>b\a</w:p>",
+        "<w:p>open\n",
+        "<w:p>x</w:p><w:p>\n</w:p><w:p>y\f</w:p>tail\t",
+    ):
+        assert render_docx._resolve_listings(xml) == render_docx._PARAGRAPH.sub(render_docx._resolve_listing, xml)
+    assert "<w:br/>" in render_docx._resolve_listings("<w:p><w:r><w:t>a\nb</w:t></w:r></w:p>")

@@ -127,3 +127,28 @@ def test_unknown_decision_and_missing_template_are_refused(tmp_path):
     assert f"{rules_file}:84: plans.qa_ivv.otherwise.decision: 'reveiw' is not one of: create, update, review" in text
     assert f"{catalog_file}:11: deliverables[1].template: docx/resource.docx: no such template" in text
     assert "charter" not in text
+
+
+def test_decisions_recalled_only_for_the_same_answers(cat, monkeypatch):
+    """A decision is reused only while every section its rules read is the same, type included."""
+    data = answers.load(ANSWERS / "example.yaml").data
+
+    def fresh(data):
+        monkeypatch.setattr(rules, "_MEMO", type(rules._MEMO)())
+        return rules.decide(data, cat)
+
+    for path in sorted(ANSWERS.glob("*.yaml")):
+        other = answers.load(path).data
+        assert rules.decide(other, cat) == fresh(other)
+        assert rules.decide(other, cat) == rules.decide(other, cat)  # the second from memory
+    first = fresh(data)
+    renamed = {**data, "contractor": {**data["contractor"], "mo": {**data["contractor"]["mo"], "name": "Zed Ops"}}}
+    plan = rules.decide(renamed, cat)
+    assert "Zed Ops" in reasons(plan, "configuration_management")
+    assert "Zed Ops" not in reasons(rules.decide(data, cat), "configuration_management")
+    assert rules.decide(data, cat) == first
+    # A section no rule reads does not stop the reuse; one they read does, and so does its type.
+    other_agency = {**data, "agency": {**data["agency"], "name": "Another Agency"}}
+    assert all(a is b for a, b in zip(rules.decide(other_agency, cat).decisions, first.decisions, strict=True))
+    moved = {**data, "phase": {**data["phase"], "exit": str(data["phase"]["exit"])}}
+    assert {d.due for d in rules.decide(moved, cat).plans} - {None} == {str(data["phase"]["exit"])}
