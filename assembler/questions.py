@@ -179,6 +179,10 @@ class _Reader:
             missing = item_keys - {f.key for f in fields}
             if missing:
                 self.fail(where, f"row fields never asked: {', '.join(sorted(missing))}")
+            for i, suggestion in enumerate(entry.get("suggestions") or ()):
+                unknown = set(suggestion) - item_keys
+                if unknown or not all(isinstance(v, str) for v in suggestion.values()):
+                    self.fail((*where, "suggestions", i), f"not a row of {key}: {', '.join(sorted(map(str, unknown)))}")
         allowed = rule.get("allowed") or (
             answers.rule_at((*schema_parent, key, 0)).get("allowed") if kind == "list" else None
         )

@@ -31,8 +31,10 @@ def test_a_question_file_that_misses_a_field_or_names_an_unknown_one_is_refused(
     text = (ROOT / "assembler" / "questions.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "questions.yaml"
     broken.write_text(
-        text.replace("      - key: division\n", "      - key: divison\n").replace(
-            "        when: phase.kind == 'mo_pre_initiation'", "        when: phase.kind =="
+        text.replace("      - key: division\n", "      - key: divison\n")
+        .replace("        when: phase.kind == 'mo_pre_initiation'", "        when: phase.kind ==")
+        .replace(
+            '{title: "Obtaining funding for technology refreshes, changing', "{title: Obtaining funding, changing"
         ),
         encoding="utf-8",
     )
@@ -42,6 +44,8 @@ def test_a_question_file_that_misses_a_field_or_names_an_unknown_one_is_refused(
     assert any("agency.divison is not a field of the answer schema" in line for line in lines)
     assert any("agency.division: this answer field is never asked" in line for line in lines)
     assert any(".when: 'phase.kind ==':" in line for line in lines)
+    # an unquoted comma in a flow mapping makes a second key, not a longer title
+    assert any("suggestions[10]: not a row of risks: changing user needs" in line for line in lines)
 
 
 def test_conditions_read_the_converted_answers():
