@@ -43,18 +43,6 @@ def _out_option(help_text: str) -> Any:
     )
 
 
-ACTION_STYLE = {
-    "generate": "green",
-    "regenerate": "yellow",
-    "up to date": "dim",
-    "not needed": "dim",
-    "remove": "red",
-    "create": "magenta",
-    "update": "yellow",
-    "review": "cyan",
-}
-
-
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
@@ -153,39 +141,12 @@ def batch(
         raise _Exit(1)
 
 
-def _short(error: str) -> str:
-    # The table names the agency already; the full message, with its path, follows the table.
-    return error.split("/")[-1] if error.startswith("/") or ".yaml:" in error.split(" ")[0] else error
-
-
-_BATCH_COLUMNS = (
-    ("Agency file", "left"),
-    ("Package", "left"),
-    ("Status", "left"),
-    ("Written", "right"),
-    ("Unchanged", "right"),
-    ("Time", "right"),
-    ("First error", "left"),
-)
-
-
 def _batch_summary(outcomes: list[Any], total: int, defaults: Path | None, seconds: float) -> None:
+    from . import report
     from .summary import table
 
     style: dict[str, dict[str, Any]] = {"built": {"fg": "green"}, "unchanged": {"dim": True}, "failed": {"fg": "red"}}
-    ordered = sorted(outcomes, key=lambda o: (o.status != "failed", o.file))
-    rows = [
-        (
-            o.file,
-            o.package or "-",
-            o.status,
-            str(o.written),
-            str(o.unchanged),
-            f"{o.seconds:.2f} s",
-            _short(o.errors[0]) if o.errors else "",
-        )
-        for o in ordered
-    ]
+    ordered, rows = report.batch_rows(outcomes)
     console = _console()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # a log keeps the table on one line per agency
@@ -193,7 +154,7 @@ def _batch_summary(outcomes: list[Any], total: int, defaults: Path | None, secon
     def paint(row: int, column: int, text: str) -> str:
         return click.style(text, **style[ordered[row].status]) if column == 2 else text
 
-    lines = table(_BATCH_COLUMNS, rows, console.width, paint=paint if console.is_terminal else None)
+    lines = table(report.BATCH_COLUMNS, rows, console.width, paint=paint if console.is_terminal else None)
     click.echo("\n".join(["Batch summary", *lines]))
     counts = {k: sum(o.status == k for o in outcomes) for k in style}
     rate = len(outcomes) / seconds if seconds else 0.0
@@ -217,41 +178,14 @@ def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) ->
     from . import pipeline
 
     result, _, _ = pipeline.preview(answer_file, out, templates)
-    statuses = {s.id: s for s in result.statuses}
     if as_json:
         data = {"package": result.slug, "folder": str(result.folder), **pipeline.plan_json(result)}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    from rich.table import Table
+    from . import report
 
-    console = _console()
-    table = Table(title=f"Deliverables for {result.slug}", title_justify="left", show_lines=True)
-    for col in ("Deliverable", "Decision", "Why"):
-        table.add_column(col, overflow="fold")
-    for d in result.plan.deliverables:
-        status = statuses[d.id]
-        why = [f"{r.text}" + _cite(r.fields) for r in d.reasons]
-        if status.action not in ("generate", "not needed"):
-            why.append(f"compared with {result.folder}: " + "; ".join(status.reasons))
-        table.add_row(
-            f"{d.title}\n{status.file}", f"[{ACTION_STYLE.get(status.action, '')}]{status.action}[/]", "\n".join(why)
-        )
-    console.print(table)
-    table = Table(title="Existing plans to review", title_justify="left", show_lines=True)
-    for col in ("Plan", "Decision", "Owner", "Why"):
-        table.add_column(col, overflow="fold")
-    for d in result.plan.plans:
-        table.add_row(
-            d.title,
-            f"[{ACTION_STYLE.get(d.action, '')}]{d.action}[/]",
-            d.owner or "-",
-            "\n".join(r.text + _cite(r.fields) for r in d.reasons),
-        )
-    console.print(table)
-
-
-def _cite(fields: tuple[tuple[str, str], ...]) -> str:
-    return f" [dim](answers: {', '.join(f'{k} = {v}' for k, v in fields)})[/]" if fields else ""
+    for table in report.plan_tables(result):
+        _console().print(table)
 
 
 @cli.command()
@@ -337,19 +271,9 @@ def templates() -> None:
 @TEMPLATES_OPT
 def templates_list(templates: Path | None) -> None:
     """Each deliverable: its template (ours or yours), output file and the answers it reads."""
-    from rich.table import Table
+    from . import catalog, report
 
-    from . import catalog, pipeline
-
-    cat = catalog.load(templates)
-    table = Table(title=f"Deliverables in {cat.agency or cat.root}", title_justify="left")
-    for col in ("Id", "Title", "Template", "Output"):
-        table.add_column(col, no_wrap=True)
-    table.add_column("Reads (answer sections)", overflow="fold")
-    for item in cat.deliverables:
-        reads = sorted({path.split(".")[0] for path in pipeline.document_inputs(cat, item)})
-        table.add_row(item.id, item.title, f"{item.template_name} ({item.source})", item.output, ", ".join(reads))
-    _console().print(table)
+    _console().print(report.templates_table(catalog.load(templates)))
 
 
 @templates.command("check")
@@ -465,20 +389,9 @@ def serve(host: str, port: int, data: Path, auth: str, workers: int, create: str
 
 
 def _print_statuses(result: Any) -> None:
-    from rich.table import Table
+    from . import report
 
-    verb = "wrote" if result.written else "unchanged"
-    table = Table(title=f"{result.folder} ({verb})", title_justify="left")
-    table.add_column("Document", no_wrap=True)
-    table.add_column("Action", no_wrap=True)
-    table.add_column("Why", overflow="fold")
-    for s in result.statuses:
-        table.add_row(s.file, f"[{ACTION_STYLE.get(s.action, '')}]{s.action}[/]", "; ".join(s.reasons))
-    for name in result.redlines:
-        table.add_row(name, "[yellow]tracked changes[/]", "what changed since the previous package")
-    for name in result.pdfs:
-        table.add_row(name, "[green]pdf[/]", "made by LibreOffice from the document")
-    _console().print(table)
+    _console().print(report.build_table(result))
 
 
 def _report(exc: AssemblerError) -> None:
