@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .forms import Step, converted, gated, name
-from .questions import Group, Item, Question, lookup, people_names, shown
+from .forms import Step, name
+from .questions import Group, Item, Question, converted, gated, lookup, people_names, shown
 
 ROW_KINDS = {"text", "date", "integer", "choice", "yesno", "list"}
 

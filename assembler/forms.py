@@ -14,11 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from . import answers
-from .questions import Group, Interview, Item, Question, check, people_names, shown
+from .questions import Group, Interview, Item, Question, check, converted, gated, people_names, shown, whole_problems
 
 Form = Mapping[str, list[str]]
 
@@ -42,28 +40,6 @@ def name(path: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in path)
 
 
-def converted(tree: Mapping[str, Any], at: tuple[str | int, ...] = ()) -> dict[str, Any]:
-    """Answers (the whole tree, or the mapping at schema path ``at``) with dates, numbers and
-    yes/no converted where they are valid: what conditions read."""
-
-    def conv(value: Any, path: tuple[str | int, ...]) -> Any:
-        if isinstance(value, Mapping):
-            return {k: conv(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [conv(v, (*path, 0)) for v in value]
-        return _coerce(path, value) if isinstance(value, str) else value
-
-    return conv(tree, at)
-
-
-@lru_cache(maxsize=4096)
-def _coerce(path: tuple[str | int, ...], text: str) -> Any:
-    if not answers.rule_at(path).get("coerce"):
-        return text
-    value, problems = answers.check_value(path, text)
-    return text if problems else value
-
-
 def _text(raw: str) -> str | None:
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     return text if text.strip() else None
@@ -71,12 +47,6 @@ def _text(raw: str) -> str | None:
 
 def _lines(raw: str, sep: str = "\n") -> list[str]:
     return [line.strip() for line in raw.replace("\r\n", "\n").split(sep) if line.strip()]
-
-
-def gated(group: Group) -> bool:
-    """Whether the group is asked behind a yes/no question (its own, or because it is optional
-    and has required fields, which would otherwise be forced on everyone)."""
-    return bool(group.gate) or (not group.required and any(getattr(i, "required", False) for i in group.items))
 
 
 class Reader:
@@ -235,14 +205,7 @@ def _pick(q: Question, row: Mapping[str, Any]) -> tuple[str, str]:
 
 def whole(tree: Mapping[str, Any], interview: Interview) -> list[tuple[Step, str, str]]:
     """Problems of the whole answer file (the CLI's, without file lines): (step, path, message)."""
-    from . import schedule
-    from .errors import InputError
-
-    try:
-        data = answers.validate(tree, {}, "answers")
-        found = [tuple(t.split(": ", 1)) for t in schedule.check(data["schedule"])]
-    except InputError as exc:
-        found = [(p.path, p.message) for p in exc.problems]
+    found = whole_problems(tree)
     by_key = {s.key: s for s in steps(interview)}
     out = []
     for where, message in found:

@@ -12,9 +12,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import answers, schedule
 from .errors import InputError, Problem
-from .questions import Group, Interview, Item, Question, check, lookup, people_names, shown
+from .questions import (
+    Group,
+    Interview,
+    Item,
+    Question,
+    check,
+    converted,
+    gated,
+    lookup,
+    people_names,
+    shown,
+    whole_problems,
+)
 
 YES, NO = "Yes", "No"
 MAX_ROUNDS = 3
@@ -50,11 +61,7 @@ def run(interview: Interview, io: Terminal, start: Mapping[str, Any] | None = No
 
 def problems_of(raw: Mapping[str, Any]) -> list[Problem]:
     """Whole-file problems of an answer tree: the schema's, then the schedule's."""
-    try:
-        data = answers.validate(raw, {}, "answers")
-    except InputError as exc:
-        return exc.problems
-    return [Problem("answers", None, *text.split(": ", 1)) for text in schedule.check(data["schedule"])]
+    return [Problem("answers", None, where, message) for where, message in whole_problems(raw)]
 
 
 class _Session:
@@ -80,8 +87,7 @@ class _Session:
             self.given.pop(key, None)
             return
         self.raw[key] = value
-        converted, _ = answers.check_value((key,), value)
-        self.given[key] = converted if converted is not None else value
+        self.given[key] = converted({key: value})[key]
 
     # ------------------------------------------------------------------ groups
 
@@ -90,8 +96,8 @@ class _Session:
         if not shown(group.when, self.given):
             return None
         gate = group.gate
-        if not gate and not group.required and any(getattr(i, "required", False) for i in group.items):
-            gate = f"Answer the questions on {group.title[0].lower()}{group.title[1:]}?"  # else they would be forced
+        if not gate and gated(group):  # optional, with required fields that would otherwise be forced
+            gate = f"Answer the questions on {group.title[0].lower()}{group.title[1:]}?"
         if depth == 0 or gate:
             self.io.say("")
             self.io.say(f"{'==' if depth == 0 else '--'} {group.title} {'==' if depth == 0 else '--'}")
@@ -114,11 +120,7 @@ class _Session:
 
     def _scope(self, path: tuple[str, ...], out: dict[str, Any]) -> None:
         """Expose a group's answers so far to conditions and defaults (``contractor.mo.name``)."""
-        converted = {}
-        for key, value in out.items():
-            done, _ = answers.check_value((*path, key), value)
-            converted[key] = done if done is not None else value
-        for tree, value in ((self.given, converted), (self.raw, dict(out))):
+        for tree, value in ((self.given, converted(out, path)), (self.raw, dict(out))):
             node = tree
             for part in path[:-1]:
                 node = node.setdefault(part, {})
@@ -148,8 +150,7 @@ class _Session:
                 self.io.say(f"  ! {message}")
 
     def _converted(self, row: Mapping[str, Any], q: Question) -> dict[str, Any]:
-        parent = q.schema_path[:-1]
-        return {k: (answers.check_value((*parent, k), v)[0] or v) for k, v in row.items()}
+        return converted(row, q.schema_path[:-1])
 
     def scalar(self, q: Question, default: str | None) -> str:
         options = self.options(q)

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from . import answers, sandbox
-from .errors import CatalogError, Problem
+from .errors import CatalogError, InputError, Problem
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 KINDS = ("text", "date", "yesno", "integer", "choice", "list", "rows", "group")
@@ -258,3 +258,42 @@ def lookup(tree: Mapping[str, Any], dotted: str) -> Any:
 
 def people_names(given: Mapping[str, Any]) -> list[str]:
     return [str(p["name"]) for p in given.get("people") or () if isinstance(p, Mapping) and p.get("name")]
+
+
+def gated(group: Group) -> bool:
+    """Whether the group is asked behind a yes/no question (its own, or because it is optional
+    and has required fields, which would otherwise be forced on everyone)."""
+    return bool(group.gate) or (not group.required and any(getattr(i, "required", False) for i in group.items))
+
+
+def converted(tree: Mapping[str, Any], at: tuple[str | int, ...] = ()) -> dict[str, Any]:
+    """Answers (the whole tree, or the mapping at schema path ``at``) with dates, numbers and
+    yes/no converted where they are valid: what conditions read."""
+
+    def conv(value: Any, path: tuple[str | int, ...]) -> Any:
+        if isinstance(value, Mapping):
+            return {k: conv(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [conv(v, (*path, 0)) for v in value]
+        return _coerce(path, value) if isinstance(value, str) else value
+
+    return conv(tree, at)
+
+
+@lru_cache(maxsize=4096)
+def _coerce(path: tuple[str | int, ...], text: str) -> Any:
+    if not answers.rule_at(path).get("coerce"):
+        return text
+    value, problems = answers.check_value(path, text)
+    return text if problems else value
+
+
+def whole_problems(tree: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems of a whole answer tree as the CLI finds them, without file lines: (path, message)."""
+    from . import schedule
+
+    try:
+        data = answers.validate(tree, {}, "answers")
+    except InputError as exc:
+        return [(p.path, p.message) for p in exc.problems]
+    return [(where, message) for where, message in (t.split(": ", 1) for t in schedule.check(data["schedule"]))]

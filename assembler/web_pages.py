@@ -174,7 +174,7 @@ def _step_page(
 
 def _nav(tree: dict[str, Any]) -> dict[str, Any]:
     """What the list of steps shows: each step, whether it applies and whether it has answers."""
-    given = forms.converted(tree)
+    given = questions.converted(tree)
     return {"steps": _steps(), "tree": tree, "applies": [questions.shown(s.item.when, given) for s in _steps()]}
 
 
