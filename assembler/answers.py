@@ -423,24 +423,25 @@ def check_value(path: PathKey, value: Any) -> tuple[Any, list[tuple[str, str]]]:
     if validator.validate({"v": value}):
         return validator.document.get("v"), []
     found = []
-    for err in _flatten(validator._errors):
+    for err in _reported(validator._errors):
         inner = tuple(err.document_path)[1:]
-        if err.code == cerberus.errors.BAD_TYPE.code and any(
-            e.code == cerberus.errors.COERCION_FAILED.code and tuple(e.document_path)[1:] == inner
-            for e in _flatten(validator._errors)
-        ):
-            continue
         found.append((dotted(inner), _message(err, path + inner)))
     return None, sorted(set(found))
 
 
-def _problems(errs: Any, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str) -> Iterator[Problem]:
+def _reported(errs: Any) -> Iterator[Any]:
+    """The errors worth a message: a wrong type after a failed conversion says nothing the
+    conversion's own message does not."""
     errors = list(_flatten(errs))
     coerce_failed = {tuple(e.document_path) for e in errors if e.code == cerberus.errors.COERCION_FAILED.code}
-    for err in errors:
+    return (
+        e for e in errors if not (e.code == cerberus.errors.BAD_TYPE.code and tuple(e.document_path) in coerce_failed)
+    )
+
+
+def _problems(errs: Any, lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str) -> Iterator[Problem]:
+    for err in _reported(errs):
         path = tuple(err.document_path)
-        if err.code == cerberus.errors.BAD_TYPE.code and path in coerce_failed:
-            continue
         file, line = locate(path, lines, origins, name)
         yield Problem(file, line, dotted(path), _message(err, path))
 
