@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .questions import Group, Interview, Item, Question, check, converted, gated, people_names, shown, whole_problems
+from .questions import Group, Interview, Item, Question, check, converted, gated, shown, whole_problems
 
 Form = Mapping[str, list[str]]
 
@@ -212,7 +212,3 @@ def whole(tree: Mapping[str, Any], interview: Interview) -> list[tuple[Step, str
         top = where.split(".")[0].split("[")[0]
         out.append((by_key.get(top, steps(interview)[0]), where, message))
     return out
-
-
-def names_of_people(tree: Mapping[str, Any]) -> list[str]:
-    return people_names(tree)

@@ -78,10 +78,10 @@ class _Session:
                 value = self.group(item, start.get(key))
             else:
                 value = self.question(item, start.get(key), {})
-            self._set(key, value, item)
+            self._set(key, value)
         return self.raw
 
-    def _set(self, key: str, value: Any, item: Item) -> None:
+    def _set(self, key: str, value: Any) -> None:
         if value is None:
             self.raw.pop(key, None)
             self.given.pop(key, None)

@@ -20,7 +20,6 @@ from . import answers, sandbox
 from .errors import CatalogError, InputError, Problem
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
-KINDS = ("text", "date", "yesno", "integer", "choice", "list", "rows", "group")
 
 
 @dataclass(frozen=True)
