@@ -236,7 +236,7 @@ def render(template: Path, data: Path, out: Path, raw: bool, templates: Path | N
 @click.option("--force", is_flag=True, help="Overwrite OUT when it exists and is not the --from file.")
 def interview(out: Path | None, start: Path | None, force: bool) -> None:
     """Ask the interview in the terminal (answers may be piped in) and write a valid answer file."""
-    from . import answerfile, answers, questions, single
+    from . import answerfile, answers, package, questions
     from . import interview as asking
 
     target = out or start or Path("answers.yaml")
@@ -258,7 +258,7 @@ def interview(out: Path | None, start: Path | None, force: bool) -> None:
     sheet = questions.load()
     raw = asking.run(sheet, asking.Terminal(say=click.echo, read=read), given)
     title = f"{raw['agency']['name']}, {raw['system']['acronym']}"
-    single.write_atomic(target, answerfile.dump(raw, sheet, title).encode("utf-8"))
+    package.write_atomic(target, answerfile.dump(raw, sheet, title).encode("utf-8"))
     click.echo(f"\nwrote {target}; next: assembler plan {target}, then assembler build {target}")
 
 

@@ -9,14 +9,12 @@ where its author can fix it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import answers
+from . import answers, package
 from .errors import InputError, OutputError, Problem
 
 BUILT_IN, AGENCY = "built-in", "agency"
@@ -177,14 +175,7 @@ def start(ours: Path, dest: Path, force: bool = False) -> list[Path]:
         for src in sources:
             target = dest / src.relative_to(ours)
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(src.read_bytes())
-                os.replace(tmp, target)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            package.write_atomic(target, src.read_bytes())
             written.append(target)
     except OSError as exc:
         raise OutputError(f"{dest}: cannot write ({exc.strerror})") from None

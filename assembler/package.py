@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import struct
+import tempfile
 import time
 import unicodedata
 import zipfile
@@ -304,3 +305,22 @@ def _recover(out_root: Path, name: str) -> None:
         os.rename(retired, target)
     shutil.rmtree(retired, ignore_errors=True)
     shutil.rmtree(out_root / f".{name}.staging", ignore_errors=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None

@@ -7,13 +7,11 @@ DATA is an answer file (validated, with the derived values our templates use) or
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import answers, catalog, context, package, pipeline
-from .errors import OutputError, UsageError
+from .errors import UsageError
 
 
 def render_one(template: Path, data: Path, out: Path, raw: bool, templates: Path | None = None) -> None:
@@ -26,7 +24,7 @@ def render_one(template: Path, data: Path, out: Path, raw: bool, templates: Path
     from . import render_docx, render_xlsx
 
     blob = (render_xlsx.render if kind == ".xlsx" else render_docx.render)(template, ctx)
-    write_atomic(out, package.normalize(blob, title, when))
+    package.write_atomic(out, package.normalize(blob, title, when))
 
 
 def _context(template: Path, data: Path, raw: bool, templates: Path | None) -> tuple[dict[str, Any], str, dt.date]:
@@ -41,22 +39,3 @@ def _context(template: Path, data: Path, raw: bool, templates: Path | None) -> t
         )
     ctx = context.build(ans.data, plan, cat, item)
     return ctx, ctx["doc"]["title"], ans.data["phase"]["document_date"]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
