@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+from . import docx_shapes
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
 _SECTIONS = etree.XPath("./w:p/w:pPr/w:sectPr | ./w:sectPr", namespaces=_NS)  # python-docx's, under the body
@@ -47,6 +49,7 @@ class Elements:
         self.cache: OrderedDict[Any, _Element] = OrderedDict()
         self.size = 0
         self.frames: dict[str, tuple[bytes, bytes]] = {}  # body start tag -> bytes around the elements
+        self.shapes = docx_shapes.Shapes()
 
     def document(self, body: str) -> tuple[bytes, int] | None:
         """The document part's bytes and number of sections; None: do the whole-document work."""
@@ -90,7 +93,11 @@ class Elements:
         if found is not None:
             self.cache.move_to_end(key)
             return found
-        element = _serialise(start, end, piece, number)
+        if "docPr" in piece:
+            element = _serialise(start, end, piece, number)
+        else:  # most new elements differ from one seen before only in their text
+            made = self.shapes.serialise(start, piece, lambda: _bytes(_serialise(start, end, piece, number)))
+            element = None if made is None else _Element(made[0], 0, made[1])
         if element is not None:
             self.cache[key] = element
             self.size += len(piece) + len(element.data)
@@ -175,6 +182,10 @@ def _serialise(start: str, end: str, piece: str, number: int) -> _Element | None
         return None
     sections = len(_SECTIONS(wrapper)) if "sectPr" in piece else 0
     return _Element(data[len(head) : len(data) - len(tail)], len(docprs), sections)
+
+
+def _bytes(element: _Element | None) -> tuple[bytes, int] | None:
+    return None if element is None else (element.data, element.sections)
 
 
 @lru_cache(maxsize=64)
