@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import ziputil
 from .errors import OutputError
 
@@ -138,7 +140,15 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
-    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    """The manifest as ``json.dumps(indent=2, ensure_ascii=False)`` writes it, plus a newline.
+
+    orjson writes the same bytes for what a manifest holds (strings, integers, lists and
+    mappings with string keys) some thirty times faster; anything else it refuses, such as
+    a string that is not valid Unicode, goes to the standard encoder as before."""
+    try:
+        return orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
 
 
 def safe_child(root: Path, name: str) -> Path:
