@@ -112,7 +112,7 @@ def _normalize_zipfile(members: list[ziputil.Member]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, member.data, compresslevel=6)
+            dst.writestr(info, member.data, compresslevel=ziputil.level(member.name))
     return out.getvalue()
 
 

@@ -182,7 +182,7 @@ class _Prepared:
             if member is None:
                 out.append((name, parts[name]))
             else:
-                ziputil.remember(member.data, member.crc, member.compressed)
+                ziputil.remember(member)
                 out.append(member)
         return out
 

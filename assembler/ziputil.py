@@ -3,12 +3,19 @@
 Python's zipfile cannot write pre-compressed data, and compressing the same styles and theme
 parts for every document dominated packaging time. This module writes the zip structures itself,
 byte for byte as ``zipfile`` writes them for ``writestr(ZipInfo(name, 1980-01-01), data,
-compresslevel=6)`` with ``create_system`` and ``external_attr`` 0 (what ``package.normalize``
-always did), and keeps a bounded, content-addressed cache of compressed members.
+compresslevel=level(name))`` with ``create_system`` and ``external_attr`` 0, and keeps a bounded,
+content-addressed cache of compressed members.
+
+The parts that hold a document's filled text change from one document to the next and are
+compressed for each: at level 3, which takes 40% of the time of level 6 for 12% more bytes on
+those parts (2% on a package). Every other part (styles, theme, settings) is the same in every
+document, compressed once per process at level 6. The level follows from the part's name alone,
+so the bytes never depend on which parts a process happened to compress before.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from collections import OrderedDict
@@ -16,6 +23,11 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 LEVEL = 6
+FAST = 3
+_FILLED = re.compile(
+    r"word/(?:document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml"
+    r"|xl/worksheets/sheet\d+\.xml|xl/sharedStrings\.xml"
+)
 _ZIP64_LIMIT = (1 << 31) - 1  # zipfile switches to zip64 structures near here; we refuse instead
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
 _DOS_TIME = 0
@@ -47,14 +59,20 @@ class TooLarge(Exception):
     """The archive would need zip64 structures; the caller falls back to zipfile."""
 
 
-_cache: OrderedDict[tuple[int, int], tuple[bytes, bytes]] = OrderedDict()
+_cache: OrderedDict[tuple[int, int, int], tuple[bytes, bytes]] = OrderedDict()  # (crc, size, level)
 _cache_bytes = 0
 
 
-def remember(data: bytes, crc: int, compressed: bytes) -> None:
-    """Keep the compressed form of ``data`` for later ``deflate``/``reuse`` calls."""
+def level(name: str) -> int:
+    """The compression level of a part: FAST for the parts holding filled text, else LEVEL."""
+    return FAST if _FILLED.fullmatch(name) else LEVEL
+
+
+def remember(member: Member) -> None:
+    """Keep the compressed form of a member's data for later ``deflate``/``reuse`` calls."""
     global _cache_bytes
-    key = (crc, len(data))
+    data, compressed = member.data, member.compressed
+    key = (member.crc, len(data), level(member.name))
     if key in _cache:
         _cache.move_to_end(key)
         return
@@ -66,24 +84,26 @@ def remember(data: bytes, crc: int, compressed: bytes) -> None:
 
 
 def deflate(name: str, data: bytes) -> Member:
-    """``data`` compressed as zipfile does at level 6 (raw deflate), from the cache when known."""
-    crc = zlib.crc32(data)
-    hit = _cache.get((crc, len(data)))
+    """``data`` compressed as zipfile does at ``level(name)`` (raw deflate), from the cache when known."""
+    crc, at = zlib.crc32(data), level(name)
+    key = (crc, len(data), at)
+    hit = _cache.get(key)
     if hit is not None and hit[0] == data:
-        _cache.move_to_end((crc, len(data)))
+        _cache.move_to_end(key)
         return Member(name, hit[0], crc, hit[1])
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    compressed = compressor.compress(data) + compressor.flush()
-    remember(data, crc, compressed)
-    return Member(name, data, crc, compressed)
+    compressor = zlib.compressobj(at, zlib.DEFLATED, -15)
+    member = Member(name, data, crc, compressor.compress(data) + compressor.flush())
+    remember(member)
+    return member
 
 
 def reuse(name: str, crc: int, size: int, raw: bytes | memoryview) -> Member | None:
-    """The member whose deflated bytes are ``raw``, when this process compressed it (no inflating)."""
-    hit = _cache.get((crc, size))
+    """The member whose deflated bytes are ``raw``, when this process compressed it so (no inflating)."""
+    key = (crc, size, level(name))
+    hit = _cache.get(key)
     if hit is None or len(hit[1]) != len(raw) or hit[1] != raw:
         return None
-    _cache.move_to_end((crc, size))
+    _cache.move_to_end(key)
     return Member(name, hit[0], crc, hit[1])
 
 

@@ -179,7 +179,7 @@ def _zipfile_normalize(blob: bytes, title: str, when: dt.date) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, data, compresslevel=6)
+            dst.writestr(info, data, compresslevel=ziputil.level(name))
     return out.getvalue()
 
 
