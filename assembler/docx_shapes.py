@@ -24,8 +24,8 @@ from typing import NamedTuple
 _TAG = re.compile(r"(<[^>]*>)")  # splits a piece into text, tag, text, ..., text
 # Tags whose serialised form depends on nothing but themselves: names, and attribute values
 # in double or single quotes without < or > (a > inside a value would cut the split above).
-_PLAIN_TAG = re.compile(
-    r"""<(?:/[A-Za-z_][\w.:-]*\s*|[A-Za-z_][\w.:-]*(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*\s*/?)>"""
+_PLAIN_TAGS = re.compile(
+    r"""(?:<(?:/[A-Za-z_][\w.:-]*\s*|[A-Za-z_][\w.:-]*(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*\s*/?)>)*"""
 )
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not an XML 1.0 character
 _REF = re.compile(r"&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));")
@@ -43,13 +43,14 @@ class Shape(NamedTuple):
 _UNUSABLE = Shape((), -1)
 
 
-def split(piece: str) -> tuple[list[str], tuple[str, str]] | None:
-    """The texts of a piece and its shape key; None when the rule cannot be trusted for it."""
+def split(piece: str) -> tuple[list[str], tuple[str, bytes]] | None:
+    """The texts of a piece and its shape key (its tags, and which texts are empty); None when
+    the rule cannot be trusted for it."""
     if len(piece) > _MAX_PIECE or "]]>" in piece or _NOT_XML.search(piece):
         return None
     tokens = _TAG.split(piece)
     texts = tokens[0::2]
-    return texts, ("".join(tokens[1::2]), "".join("1" if t else "0" for t in texts))
+    return texts, ("".join(tokens[1::2]), bytes(map(bool, texts)))
 
 
 def rewrite(texts: list[str]) -> list[str] | None:
@@ -91,7 +92,7 @@ class Shapes:
     """The shapes seen in one template's bodies (bounded, most recently used kept)."""
 
     def __init__(self) -> None:
-        self.cache: OrderedDict[tuple[str, str, str], Shape] = OrderedDict()
+        self.cache: OrderedDict[tuple[str, str, bytes], Shape] = OrderedDict()
 
     def serialise(
         self, start: str, piece: str, full: Callable[[], tuple[bytes, int] | None]
@@ -126,11 +127,11 @@ def _shape(tags: str, texts: list[str], result: tuple[bytes, int]) -> Shape:
     """The shape of a piece whose serialisation is ``result``, if its texts line up with it."""
     data, sections = result
     tokens = _TAG.split(data.decode("utf-8"))
-    given = _TAG.split(tags)[1::2]
-    if not all(_PLAIN_TAG.fullmatch(t) for t in given):
+    if not _PLAIN_TAGS.fullmatch(tags):
         return _UNUSABLE
-    kept = _kept(given, texts)
-    if rewrite([texts[i] for i in kept] if kept else texts) != tokens[0::2]:
+    out_texts = tokens[0::2]
+    kept = None if len(out_texts) == len(texts) else _kept(_TAG.split(tags)[1::2], texts)
+    if rewrite([texts[i] for i in kept] if kept else texts) != out_texts:
         return _UNUSABLE
     return Shape(tuple(tokens[1::2]), sections, kept)
 
