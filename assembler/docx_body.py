@@ -93,6 +93,8 @@ class Elements:
         if found is not None:
             self.cache.move_to_end(key)
             return found
+        if "<!" in piece or "<?" in piece:  # comments, CDATA, declarations, processing instructions
+            return None  # looked for in new pieces only: a whole body takes as long as filling it
         if "docPr" in piece:
             element = _serialise(start, end, piece, number)
         else:  # most new elements differ from one seen before only in their text
@@ -110,8 +112,6 @@ class Elements:
 def _split(body: str) -> tuple[str, str, list[str]] | None:
     """The body's start tag, end tag and pieces: leading text, then each top-level element with
     the text after it. None when the body is not of the plain form this handles."""
-    if "<!" in body or "<?" in body:  # comments, CDATA, declarations, processing instructions
-        return None
     first = _START.match(body)
     if first is None or first[2]:
         return None

@@ -69,6 +69,8 @@ def test_pieces_that_are_not_well_formed_alone_are_left_to_docxtpl() -> None:
     elements.frames[START] = (b"<doc>", b"</doc>")
     assert elements.document(good) == (b"<doc><w:p><w:r><w:t>a &amp; b</w:t></w:r></w:p></doc>", 0)
     assert elements.document(START + "<w:p>&nbsp;</w:p></w:body>") is None  # undefined entity
+    assert elements.document(START + "<w:p><!-- a note --></w:p></w:body>") is None  # comments: docxtpl's
+    assert elements.document(START + "<w:p><?pi x?></w:p></w:body>") is None
     assert elements.document(START + "<w:p><w:r></w:p></w:body>") is None  # recovered by docxtpl
     grid = "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc/><w:tc/></w:tr></w:tbl>"
     assert elements.document(START + grid + "</w:body>") is None  # docxtpl's fix_tables widens it
