@@ -28,6 +28,7 @@ _PLAIN_TAGS = re.compile(
     r"""(?:<(?:/[A-Za-z_][\w.:-]*\s*|[A-Za-z_][\w.:-]*(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*\s*/?)>)*"""
 )
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not an XML 1.0 character
+_BLANK = re.compile(r">(?:\s|&#[xX]?[0-9A-Fa-f]+;)+<")  # a text that may be all whitespace
 _REF = re.compile(r"&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _MAX_PIECE = 1 << 20  # the parser has limits on text length; far above any real element
@@ -91,7 +92,10 @@ _WRITTEN = {"amp": "&amp;", "lt": "&lt;", "gt": "&gt;"}
 class Shapes:
     """The shapes seen in one template's bodies (bounded, most recently used kept)."""
 
-    def __init__(self) -> None:
+    def __init__(self, drops_blank_text: bool = False) -> None:
+        # python-docx's parser drops whitespace-only text between tags (where libxml2 judges it
+        # ignorable): pieces with such a text, or one made of references, go to the parser.
+        self.drops_blank_text = drops_blank_text
         self.cache: OrderedDict[tuple[str, str, bytes], Shape] = OrderedDict()
 
     def serialise(
@@ -99,7 +103,7 @@ class Shapes:
     ) -> tuple[bytes, int] | None:
         """The piece's bytes and top-level sections, from its shape when known, else ``full()``
         (the parser's answer, then learnt as the shape)."""
-        found = split(piece)
+        found = None if self.drops_blank_text and _BLANK.search(piece) else split(piece)
         if found is None:
             return full()
         texts, (tags, empties) = found

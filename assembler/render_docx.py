@@ -36,7 +36,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from . import container, docx_body, sandbox, ziputil
+from . import container, docx_body, docx_shapes, sandbox, ziputil
 from .errors import TemplateError
 
 _PART_NAMES = {"document": "body", "header": "header", "footer": "footer"}
@@ -107,6 +107,8 @@ _LISTING = ("\t", "\a", "\n", "\f")  # the only characters docxtpl's resolve_lis
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # resolve_listing's paragraph
 _LISTING_CHAR = re.compile("[\t\a\n\f]")
 _CLOSE = "</w:p>"
+_PROLOG = re.compile(r"\s*<\?xml [^<>]*\?>\s*")  # an XML declaration, before the root element
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # serialize_part_xml's
 _NEWLINE_BEFORE_P = re.compile(r"\n(?=<w:p[ >])")  # what render_xml_part added for line numbers
 
 
@@ -148,6 +150,7 @@ class _Prepared:
         self.properties = [env.from_string(getattr(props, name)) for name in _PROPERTIES]
         self.memo: OrderedDict[Any, Any] = OrderedDict()
         self.elements = docx_body.Elements()  # the body's elements, serialised
+        self.part_shapes = docx_shapes.Shapes(drops_blank_text=True)  # of headers and footers
         dynamic = [self.body.name, self.core_name, *(p.name for p in self.headers_footers)]
         dynamic += [name for name, _ in self.footnote_texts]
         if len(set(dynamic)) != len(dynamic):
@@ -169,7 +172,7 @@ class _Prepared:
         parts = {self.body.name: data}
         for part in self.headers_footers:
             text = _fill(part, context)
-            parts[part.name] = _memo(self.memo, (part.name, text), _serialized, text.encode(part.encoding))
+            parts[part.name] = _memo(self.memo, (part.name, text), self._header_footer, text, part.encoding)
         values = tuple(t.render(context) for t in self.properties)
         parts[self.core_name] = _memo(self.memo, (self.core_name, *values), self._core, values)
         texts = dict(self.footnote_texts)
@@ -200,6 +203,20 @@ class _Prepared:
         data = serialize_part_xml(root)
         self.elements.learn(body, data)
         return data, len(root.xpath(_SECTIONS))
+
+    def _header_footer(self, text: str, encoding: str) -> bytes:
+        """A header or footer as python-docx saves it after docxtpl loads its filled XML; made
+        from a known shape (``docx_shapes``) when it has one, since most differ only in text."""
+        if encoding.lower().replace("-", "") != "utf8":
+            return _serialized(text.encode(encoding))
+
+        def parsed() -> tuple[bytes, int] | None:
+            data = _serialized(text.encode(encoding))
+            return (data[len(_DECLARATION) :], 0) if data.startswith(_DECLARATION) else None
+
+        prolog = _PROLOG.match(text)
+        made = self.part_shapes.serialise("", text[prolog.end() :] if prolog else text, parsed)
+        return _serialized(text.encode(encoding)) if made is None else _DECLARATION + made[0]
 
     def _core(self, values: tuple[str, ...]) -> bytes:
         """docProps/core.xml after docxtpl's render_properties."""
