@@ -5,17 +5,19 @@ soffice gets its own temporary user profile, so concurrent builds (batch workers
 one, and converts all the documents of a package at once (its start-up costs more than a page).
 soffice exits 0 even when it could not convert a file, so every PDF is checked.
 
-LibreOffice stamps the time and a random id into each PDF; both are replaced, keeping their
-length so the file's cross-reference offsets stay right, by the document date and a hash of the
-content: the same document gives the same PDF bytes with the same LibreOffice and fonts.
+LibreOffice stamps the time, a random id and checksum into each PDF, and writes the embedded
+fonts in an order that changes from run to run (one in five runs here). ``steady`` rewrites the
+file with qpdf (pikepdf, the only module importing it): objects numbered in the order they are
+reached from the document's root, dates set to the document date, the id made from the content.
+The same document gives the same PDF bytes with the same LibreOffice and fonts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -27,9 +29,6 @@ from .errors import ConversionError
 from .package import Document, read_manifest
 
 SECONDS = 300  # one package; LibreOffice converts a page in milliseconds once started
-_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:[^)]*)\)")
-_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
-_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
 INSTALL = "install LibreOffice (e.g. apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)"
 
 
@@ -101,30 +100,29 @@ def convert(docs: list[Document], when: dt.date) -> list[Document]:
 
 
 def steady(blob: bytes, when: dt.date) -> bytes:
-    """The PDF with its time stamps set to ``when`` and its id and checksum from its content."""
+    """The PDF rewritten so that its bytes follow from its content: objects renumbered in the
+    order qpdf reaches them, its dates set to ``when``, its id a hash of the rest."""
+    import pikepdf  # only with --pdf
 
-    def date(match: re.Match[bytes]) -> bytes:
-        old = match.group(2)
-        new = f"D:{when:%Y%m%d}000000".encode()
-        new += b"Z"[: max(len(old) - len(new), 0)]
-        if len(new) > len(old):
-            return match.group(0)
-        return b"/" + match.group(1) + b"(" + new + b")" + b" " * (len(old) - len(new))
-
-    blob = _DATE.sub(date, blob)
-    blanked = _CHECKSUM.sub(lambda m: _same(m, b"0"), _ID.sub(lambda m: _same(m, b"0"), blob))
-    digest = hashlib.sha256(blanked).hexdigest().upper().encode() * 2
-    return _CHECKSUM.sub(lambda m: _same(m, digest), _ID.sub(lambda m: _same(m, digest), blob))
-
-
-def _same(match: re.Match[bytes], fill: bytes) -> bytes:
-    """The match with each group's hex digits replaced from ``fill`` (same length)."""
-    text, start = match.group(0), match.start(0)
-    for group in range(1, (match.lastindex or 0) + 1):
-        a, b = match.start(group) - start, match.end(group) - start
-        piece = (fill * (b - a))[: b - a] if len(fill) == 1 else fill[: b - a]
-        text = text[:a] + piece + text[b:]
-    return text
+    try:
+        with pikepdf.open(io.BytesIO(blob)) as doc:
+            for key in ("/ID", "/DocChecksum"):  # random, and the first id would be kept as it is
+                if key in doc.trailer:
+                    del doc.trailer[key]
+            stamp = pikepdf.String(f"D:{when:%Y%m%d}000000Z")
+            for key in ("/CreationDate", "/ModDate"):
+                if key in doc.docinfo:
+                    doc.docinfo[key] = stamp
+            out = io.BytesIO()
+            doc.save(
+                out,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,  # streams copied as they are
+            )
+    except pikepdf.PdfError as exc:
+        raise ConversionError(f"LibreOffice wrote a PDF that cannot be read ({exc})") from None
+    return out.getvalue()
 
 
 def add(

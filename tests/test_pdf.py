@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -102,12 +103,46 @@ def test_a_document_libreoffice_cannot_read_is_an_error_not_a_missing_file():
         pdf.convert([broken], dt.date(2027, 1, 8))
 
 
-def test_steady_sets_dates_and_ids_in_place():
-    body = b"%PDF-1.6\n1 0 obj <</CreationDate(D:20261125063016+09'00')>> endobj\n"
-    tail = b"trailer <</ID [ <18EE95ACB0C3D83B2361A1080E6B3401>\n<18EE95ACB0C3D83B2361A1080E6B3401> ]\n"
-    blob = body + tail + b"/DocChecksum /4D76087D72B6001537C047B268D15047\n>>\n%%EOF\n"
-    fixed = pdf.steady(blob, dt.date(2027, 1, 8))
-    assert len(fixed) == len(blob)  # cross-reference offsets stay right
-    assert b"/CreationDate(D:20270108000000Z)" in fixed and b"18EE95" not in fixed and b"4D7608" not in fixed
-    again = pdf.steady(blob.replace(b"20261125063016", b"20250101120000"), dt.date(2027, 1, 8))
-    assert again == fixed
+def _written(fonts_first: tuple[str, ...], created: str, ident: str) -> bytes:
+    """A one-page PDF written the way LibreOffice does, its fonts as objects in the given order."""
+    numbers = {name: 5 + i for i, name in enumerate(fonts_first)}
+    objects = {
+        1: "<</Type/Catalog/Pages 3 0 R>>",
+        2: f"<</Producer(LibreOffice 7.4)/CreationDate(D:{created})>>",
+        3: "<</Type/Pages/Kids[4 0 R]/Count 1>>",
+        4: "<</Type/Page/Parent 3 0 R/MediaBox[0 0 612 792]/Resources<</Font<<"
+        + "".join(f"/F{i + 1} {numbers[n]} 0 R" for i, n in enumerate(sorted(numbers)))
+        + ">>>>>>",
+        **{number: f"<</Type/Font/Subtype/Type1/BaseFont/{name}>>" for name, number in numbers.items()},
+    }
+    out, offsets = b"%PDF-1.6\n", {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n{objects[number]}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in sorted(objects))
+    out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R/Info 2 0 R/ID[<{ident}><{ident}>]".encode()
+    out += f"/DocChecksum /{ident}>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_steady_gives_the_same_bytes_whatever_the_font_order_time_and_id():
+    first = _written(("DejaVuSans", "OpenSymbol"), "20261125063016+09'00'", "18EE95ACB0C3D83B2361A1080E6B3401")
+    second = _written(("OpenSymbol", "DejaVuSans"), "20250101120000Z", "4D76087D72B6001537C047B268D15047")
+    assert first != second
+    fixed = pdf.steady(first, dt.date(2027, 1, 8))
+    assert fixed == pdf.steady(second, dt.date(2027, 1, 8))
+    assert b"D:20270108000000Z" in fixed and b"18EE95" not in fixed and b"DocChecksum" not in fixed
+    # Still the same document: its page, its fonts by resource name.
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(fixed)) as doc:
+        fonts = doc.pages[0].Resources.Font
+        assert {str(k): str(v.BaseFont) for k, v in fonts.items()} == {"/F1": "/DejaVuSans", "/F2": "/OpenSymbol"}
+    assert pdf.steady(first, dt.date(2027, 1, 9)) != fixed
+
+
+def test_a_pdf_that_cannot_be_read_is_a_conversion_error():
+    with pytest.raises(ConversionError, match="cannot be read"):
+        pdf.steady(b"%PDF-1.6\n garbage", dt.date(2027, 1, 8))
