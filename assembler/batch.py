@@ -22,8 +22,8 @@ import signal
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +115,13 @@ def run(
 
 def build_one(task: Task) -> Outcome:
     """One agency, start to finish; never raises (except KeyboardInterrupt)."""
+    started = time.perf_counter()
+    staged = _stage_one(task)
+    return staged if isinstance(staged, Outcome) else _written(task, staged, started, staged.write)
+
+
+def _stage_one(task: Task) -> Outcome | pipeline.Staged:
+    """An agency's package made, not yet written; or its Outcome when there is nothing to write."""
     start = time.perf_counter()
     name = Path(task.path).name
     package = None
@@ -127,18 +134,33 @@ def build_one(task: Task) -> Outcome:
             if previous is not None:
                 kept = len(previous.get("documents", []))
                 return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
-        result = pipeline.build(task.path, task.out, task.templates, task.force, typed=typed, pdf=task.pdf)
-    except AssemblerError as exc:
-        errors = tuple(_shown(line, task.shown) for line in exc.lines())
-        return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)
-    except Exception as exc:  # a bug met by one agency must not stop the others
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        error = f"{name}: internal error ({type(exc).__name__}: {exc}) at {Path(where.filename).name}:{where.lineno}"
-        return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=(error,))
+        return pipeline.stage(task.path, task.out, task.templates, task.force, typed=typed, pdf=task.pdf)
+    except Exception as exc:
+        return _failed(task, package, start, exc)
+
+
+def _written(task: Task, staged: pipeline.Staged, start: float, write: Callable[[], pipeline.Result]) -> Outcome:
+    """The Outcome of an agency once ``write`` (its package's write, or waiting for it) is done."""
+    try:
+        result = write()
+    except Exception as exc:
+        return _failed(task, staged.result.slug, start, exc)
     written = sum(s.action in ("generate", "regenerate") for s in result.statuses)
     kept = sum(s.action == "up to date" for s in result.statuses)
     status = "built" if result.written else "unchanged"
-    return Outcome(name, result.slug, status, written, kept, time.perf_counter() - start)
+    return Outcome(Path(task.path).name, result.slug, status, written, kept, time.perf_counter() - start)
+
+
+def _failed(task: Task, package: str | None, start: float, exc: Exception) -> Outcome:
+    name = Path(task.path).name
+    if isinstance(exc, AssemblerError):
+        errors = tuple(_shown(line, task.shown) for line in exc.lines())
+    else:  # a bug met by one agency must not stop the others
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        errors = (
+            f"{name}: internal error ({type(exc).__name__}: {exc}) at {Path(where.filename).name}:{where.lineno}",
+        )
+    return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)
 
 
 def _shown(line: str, paths: tuple[tuple[str, str], ...]) -> str:
@@ -172,13 +194,25 @@ STOP = ".stop"  # in the claims folder: workers take no further agency of their 
 
 
 def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
-    """Several agencies for one round trip to a worker; stops early once the batch is stopped."""
-    outcomes = []
-    for i, task in enumerate(tasks):
-        if i and os.path.exists(os.path.join(task.claims, STOP)):
-            break
-        outcomes.append(build_one(task))
-    return outcomes
+    """Several agencies for one round trip to a worker; stops early once the batch is stopped.
+
+    Each package is written by a second thread while the next one is made: writing mostly waits
+    for the disk (every file is synced before the swap), making is all processor."""
+    waiting: list[tuple[Task, float, Outcome | tuple[pipeline.Staged, Future[pipeline.Result]]]] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="write") as writer:
+        for i, task in enumerate(tasks):
+            if i and os.path.exists(os.path.join(task.claims, STOP)):
+                break
+            start = time.perf_counter()
+            staged = _stage_one(task)
+            if isinstance(staged, Outcome):
+                waiting.append((task, start, staged))
+            else:
+                waiting.append((task, start, (staged, writer.submit(staged.write))))
+        return [
+            item if isinstance(item, Outcome) else _written(task, item[0], start, item[1].result)
+            for task, start, item in waiting
+        ]
 
 
 def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -318,6 +318,57 @@ def _intact(folder: Path, previous: Mapping[str, Any]) -> bool:
     return all((folder / d.get("file", "")).is_file() for d in listed)
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A build with every document made and nothing written yet; ``write`` puts it in place.
+
+    Batch workers write one package while they make the next (the write mostly waits for the
+    disk); a plain build writes at once."""
+
+    result: Result
+    out_root: Path
+    docs: tuple[package.Document, ...] = ()  # nothing to write when empty
+    manifest: Mapping[str, Any] = field(default_factory=dict)
+    unchanged: frozenset[str] = frozenset()  # linked from the previous package, not rewritten
+    kept_pdfs: frozenset[str] = frozenset()
+
+    def write(self) -> Result:
+        """Write the package (all or nothing) and return what was done."""
+        result = self.result
+        if not self.docs:
+            return result
+        package.write(self.out_root, result.slug, list(self.docs), self.manifest, set(self.unchanged))
+        redlines = tuple(r["file"] for r in self.manifest.get("redlines", []))
+        made = tuple(p["file"] for p in self.manifest.get("pdfs", []) if p["file"] not in self.kept_pdfs)
+        return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines, made)
+
+
+def stage(
+    path: str | Path,
+    out_root: str | Path,
+    templates: str | Path | None = None,
+    force: bool = False,
+    redline: bool = False,
+    defaults: str | Path | None = None,
+    typed: answers.Typed | None = None,
+    pdf: bool = False,
+) -> Staged:
+    """Everything ``build`` does but the writing (see ``build``)."""
+    result, docs, new_manifest = preview(path, out_root, templates, force, defaults, typed=typed, pdf=pdf)
+    kept: set[str] = set()
+    if docs and pdf:
+        from . import pdf as pdfs
+
+        when = result.answers.data["phase"]["document_date"]
+        docs, new_manifest, kept = pdfs.add(result.folder, docs, new_manifest, when, force)
+    if not docs or (not force and result.changed == 0 and package.read_manifest(result.folder) == new_manifest):
+        return Staged(result, Path(out_root))
+    if redline:
+        docs, new_manifest = _with_redlines(result, docs, new_manifest)
+    unchanged = {s.file for s in result.statuses if s.action == "up to date"} | kept
+    return Staged(result, Path(out_root), tuple(docs), new_manifest, frozenset(unchanged), frozenset(kept))
+
+
 def build(
     path: str | Path,
     out_root: str | Path,
@@ -332,22 +383,7 @@ def build(
     with ``pdf``, a PDF of each document (kept from the previous package when it is unchanged).
 
     ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
-    result, docs, new_manifest = preview(path, out_root, templates, force, defaults, typed=typed, pdf=pdf)
-    kept: set[str] = set()
-    if docs and pdf:
-        from . import pdf as pdfs
-
-        when = result.answers.data["phase"]["document_date"]
-        docs, new_manifest, kept = pdfs.add(result.folder, docs, new_manifest, when, force)
-    if not docs or (not force and result.changed == 0 and package.read_manifest(result.folder) == new_manifest):
-        return result
-    if redline:
-        docs, new_manifest = _with_redlines(result, docs, new_manifest)
-    unchanged = {s.file for s in result.statuses if s.action == "up to date"} | kept
-    package.write(Path(out_root), result.slug, docs, new_manifest, unchanged)
-    redlines = tuple(r["file"] for r in new_manifest.get("redlines", []))
-    made = tuple(p["file"] for p in new_manifest.get("pdfs", []) if p["file"] not in kept)
-    return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines, made)
+    return stage(path, out_root, templates, force, redline, defaults, typed, pdf).write()
 
 
 def plan_json(result: Result) -> dict[str, Any]:

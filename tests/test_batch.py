@@ -180,13 +180,13 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert len(built) == len(packages)  # the summary lists exactly what was written
 
 
-_REAL_BUILD = batch.build_one
+_REAL_STAGE = batch._stage_one
 
 
-def _fragile(task: batch.Task) -> batch.Outcome:
+def _fragile(task: batch.Task) -> batch.Outcome | batch.pipeline.Staged:
     if task.path.endswith("agency-0002.yaml"):
         os._exit(9)  # as if the kernel killed the worker (out of memory)
-    return _REAL_BUILD(task)
+    return _REAL_STAGE(task)
 
 
 @pytest.mark.parametrize("count", [6, 40])  # one agency per message to a worker, then two
@@ -194,7 +194,7 @@ def test_a_worker_that_dies_costs_only_its_own_agency(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
     src = make_batch(tmp_path / "agencies", count)
-    monkeypatch.setattr(batch, "build_one", _fragile)  # forked workers inherit it
+    monkeypatch.setattr(batch, "_stage_one", _fragile)  # forked workers inherit it
     outcomes = {o.file: o for o in batch.run(src, tmp_path / "out", jobs=2)}
     assert len(outcomes) == count
     assert outcomes["agency-0002.yaml"].status == "failed"
@@ -221,3 +221,27 @@ def test_a_chunk_stops_after_the_agency_in_hand_once_the_batch_is_stopped(tmp_pa
     assert [o.file for o in batch.build_chunk(tasks[2:] + tasks[:1])] == ["agency-0002.yaml"]
     packages = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert packages == ["dhs0000-ecs0000", "dhs0001-ecs0001", "dhs0002-ecs0002"]
+
+
+def test_a_package_that_cannot_be_written_fails_alone_while_the_next_is_made(tmp_path: Path) -> None:
+    src = make_batch(tmp_path / "agencies", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".dhs0001-ecs0001.staging").write_text("in the way")  # its staging folder cannot be made
+    claims = str(tmp_path / "claims")
+    os.mkdir(claims)
+    tasks = tuple(
+        batch.Task(str(src / f"agency-{i:04d}.yaml"), str(out), None, str(src / "_defaults.yaml"), False, claims)
+        for i in range(3)
+    )
+    outcomes = batch.build_chunk(tasks)
+    assert [(o.file, o.status) for o in outcomes] == [
+        ("agency-0000.yaml", "built"),
+        ("agency-0001.yaml", "failed"),
+        ("agency-0002.yaml", "built"),
+    ]
+    assert outcomes[1].package == "dhs0001-ecs0001" and "package not written" in outcomes[1].errors[0]
+    assert not (out / "dhs0001-ecs0001").exists()
+    for o in (outcomes[0], outcomes[2]):
+        assert o.written == 6 and o.seconds > 0
+        assert_complete(out / str(o.package))
