@@ -11,8 +11,10 @@ Same agencies (shared defaults + a small file each, as in tests/agencies.py), sa
   agencies for one process, twice that for two) and given per package: its rate does not
   depend on the count;
 - `assembler batch` (a fresh CLI process, default --jobs unless given) over each size: wall
-  time, packages/s, peak memory of the whole process tree (PSS, sampled every 20 ms), then an
-  unchanged re-run of the same folder;
+  time and packages/s, then an unchanged re-run of the same folder, both timed unobserved; then
+  both again, sampled every 20 ms for the peak memory of the whole process tree (PSS). Sampling
+  reads every process's page tables, some 8 ms of a core each time: timed alongside, it took a
+  third of a core from a two-core machine and slowed the run it measured by 15%;
 - one package in-process, warm; `assembler --help` cold.
 
 The load average before and after is printed: other work on the machine slows every figure.
@@ -115,9 +117,15 @@ def tree_pss(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak PSS of the process tree (bytes), exit code."""
+def run_timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and exit code, with nothing else running."""
     start = time.perf_counter()
+    code = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, code
+
+
+def run_sampled(cmd: list[str]) -> int:
+    """Peak PSS of the process tree (bytes), sampled every 20 ms."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     done = threading.Event()
@@ -130,10 +138,10 @@ def run_measured(cmd: list[str]) -> tuple[float, int, int]:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    code = proc.wait()
+    proc.wait()
     done.set()
     sampler.join()
-    return time.perf_counter() - start, peak, code
+    return peak
 
 
 def main() -> None:
@@ -161,8 +169,11 @@ def main() -> None:
         for p in sorted(src.glob("agency-*.yaml"))[:size]:
             shutil.copy(p, folder)
         out = work / f"out-{size}"
-        seconds, peak, code = run_measured([*ASSEMBLER, "batch", str(folder), "-o", str(out), *jobs])
-        again, peak_again, code_again = run_measured([*ASSEMBLER, "batch", str(folder), "-o", str(out), *jobs])
+        command = [*ASSEMBLER, "batch", str(folder), "-o", str(out), *jobs]
+        seconds, code = run_timed(command)
+        again, code_again = run_timed(command)
+        shutil.rmtree(out)
+        peak, peak_again = run_sampled(command), run_sampled(command)
         rate = size / seconds
         print(
             f"assembler batch {size:5d}: {seconds:7.1f} s, {rate:6.1f} packages/s ({rate / two:4.1f}x naive 2-proc), "
