@@ -117,8 +117,15 @@ def tree_pss(pid: int) -> int:
     return total
 
 
+def settle() -> None:
+    """Let the disk finish what earlier runs and deletions left (their writeback would slow the next run)."""
+    os.sync()
+    time.sleep(1)
+
+
 def run_timed(cmd: list[str]) -> tuple[float, int]:
     """Wall seconds and exit code, with nothing else running."""
+    settle()
     start = time.perf_counter()
     code = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
     return time.perf_counter() - start, code
@@ -126,6 +133,7 @@ def run_timed(cmd: list[str]) -> tuple[float, int]:
 
 def run_sampled(cmd: list[str]) -> int:
     """Peak PSS of the process tree (bytes), sampled every 20 ms."""
+    settle()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     done = threading.Event()
