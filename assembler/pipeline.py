@@ -10,23 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__, answers, catalog, context, fields, package, rules, sandbox, schedule
+from . import answers, catalog, context, manifest, package, rules, sandbox, schedule
 from .errors import InputError, Problem
-
-
-@dataclass(frozen=True)
-class Status:
-    """What happens to one deliverable in this build, compared with the previous package."""
-
-    id: str
-    title: str
-    file: str
-    action: str  # generate, regenerate, up to date, not needed, remove
-    reasons: tuple[str, ...]
+from .manifest import Status, package_name
 
 
 @dataclass(frozen=True)
@@ -75,30 +64,6 @@ def _key(where: str) -> answers.PathKey:
     return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
-def package_name(data: Mapping[str, Any]) -> str:
-    return package.slug(data["agency"]["short_name"], data["system"]["acronym"])
-
-
-def inputs_sha256(answers_sha256: str, cat: catalog.Catalog) -> str:
-    """Everything a package depends on: answers, schema, every template and rule file, the engine version."""
-    digest = hashlib.sha256(f"assembler {__version__}\n{answers_sha256}\n".encode())
-    for path in (answers.SCHEMA, *cat.files):
-        digest.update(_file_sha(path).encode())
-    for item in cat.deliverables:
-        digest.update(_file_sha(item.template).encode())
-    return digest.hexdigest()
-
-
-def _file_sha(path: Path) -> str:
-    stat = path.stat()
-    return _sha_of(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=256)
-def _sha_of(path: Path, _mtime: int, _size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def package_of(typed: answers.Typed) -> str | None:
     """The package name of answers as typed, before validating; None when they cannot give it
     (validation then reports why)."""
@@ -121,26 +86,8 @@ def unchanged(
     previous = package.read_manifest(folder)
     if not previous or not _intact(folder, previous):
         return None
-    current = inputs_sha256(typed.sha256, catalog.load(templates))
+    current = manifest.inputs_sha256(typed.sha256, catalog.load(templates))
     return previous if previous.get("inputs_sha256") == current and ("pdfs" in previous) == pdf else None
-
-
-def document_inputs(cat: catalog.Catalog, item: catalog.Deliverable) -> tuple[str, ...]:
-    """The answer paths a deliverable's template reads (directly, through derived values or rules)."""
-    stat = item.template.stat()
-    return _inputs(item.template, item.kind, stat.st_mtime_ns, stat.st_size, rules.inputs(cat))
-
-
-@lru_cache(maxsize=64)
-def _inputs(template: Path, kind: str, _mtime: int, _size: int, rule_inputs: tuple[str, ...]) -> tuple[str, ...]:
-    from . import render_docx, render_xlsx
-
-    sources = (render_xlsx.sources if kind == "xlsx" else render_docx.sources)(template)
-    derived = {
-        name: tuple(q for p in paths for q in (rule_inputs if p == context.RULES else (p,)))
-        for name, paths in context.DERIVED_FROM.items()
-    }
-    return fields.inputs(fields.template_paths(sources), answers.schema(), derived)
 
 
 def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list[package.Document]:
@@ -161,101 +108,6 @@ def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list
     return docs
 
 
-def manifest(
-    ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan, docs: list[package.Document]
-) -> dict[str, Any]:
-    by_name = {d.name: d for d in docs}
-    flat = ans.typed.flat
-    documents, not_needed = [], []
-    for item in cat.deliverables:
-        decision = plan.get(item.id)
-        reasons = [r.text for r in decision.reasons]
-        if item.output not in by_name:
-            not_needed.append({"id": item.id, "title": item.title, "file": item.output, "reasons": reasons})
-            continue
-        doc = by_name[item.output]
-        used = document_inputs(cat, item)
-        used_values = fields.values(flat, used)
-        documents.append(
-            {
-                "id": item.id,
-                "title": item.title,
-                "file": doc.name,
-                "sha256": doc.sha256,
-                "bytes": len(doc.data),
-                "template": item.template_name,
-                "template_source": item.source,
-                "template_sha256": _file_sha(item.template),
-                "answers_sha256": answers.tree_sha256(used_values),
-                "inputs": list(used),
-                "decision": decision.action,
-                "reasons": reasons,
-            }
-        )
-    return {
-        "generator": f"assembler {__version__}",
-        "package": package_name(ans.data),
-        "agency": ans.data["agency"]["name"],
-        "system": f"{ans.data['system']['name']} ({ans.data['system']['acronym']})",
-        "phase": ans.data["phase"]["kind"],
-        "answers": {
-            "file": Path(ans.source).name,
-            **({"defaults": Path(ans.defaults).name} if ans.defaults else {}),
-            "sha256": ans.sha256,
-            "values": flat,
-        },
-        "inputs_sha256": inputs_sha256(ans.sha256, cat),
-        "documents": documents,
-        "not_needed": not_needed,
-        "plans": [d.to_json() for d in plan.plans],
-    }
-
-
-def changed_answers(previous: Mapping[str, Any] | None, ans: answers.Answers) -> list[str]:
-    """Answer paths whose typed value differs from the previous build's."""
-    if not previous:
-        return []
-    old = (previous.get("answers") or {}).get("values") or {}
-    new = ans.typed.flat
-    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-
-
-def compare(
-    cat: catalog.Catalog,
-    plan: rules.Plan,
-    docs: list[package.Document],
-    previous: Mapping[str, Any] | None,
-    changed: list[str],
-    force: bool = False,
-) -> tuple[Status, ...]:
-    old = {d.get("file"): d for d in (previous or {}).get("documents") or []}
-    by_name = {d.name: d for d in docs}
-    statuses = []
-    for item in cat.deliverables:
-        rule_reasons = tuple(r.text for r in plan.get(item.id).reasons)
-        doc, before = by_name.get(item.output), old.get(item.output)
-        if doc is None:
-            action = "remove" if before else "not needed"
-            statuses.append(Status(item.id, item.title, item.output, action, rule_reasons))
-        elif before is None:
-            statuses.append(Status(item.id, item.title, item.output, "generate", rule_reasons))
-        elif before.get("sha256") != doc.sha256:
-            why = []
-            if before.get("template_sha256") != _file_sha(item.template):
-                why.append("its template changed")
-            mine = [c for c in changed if fields.uses(c, document_inputs(cat, item))]
-            if mine:
-                shown = ", ".join(mine[:6]) + (f" and {len(mine) - 6} more" if len(mine) > 6 else "")
-                why.append(f"{shown} changed")
-            statuses.append(
-                Status(item.id, item.title, item.output, "regenerate", tuple(why or ["its content changed"]))
-            )
-        else:
-            action = "regenerate" if force else "up to date"
-            statuses.append(Status(item.id, item.title, item.output, action, ("forced",) if force else ("no change",)))
-    return tuple(statuses)
-
-
 def preview(
     path: str | Path,
     out_root: str | Path,
@@ -273,7 +125,7 @@ def preview(
     if (
         previous
         and not force
-        and previous.get("inputs_sha256") == inputs_sha256(ans.sha256, cat)
+        and previous.get("inputs_sha256") == manifest.inputs_sha256(ans.sha256, cat)
         and _intact(folder, previous)
         and ("pdfs" in previous) == pdf  # PDFs asked for now and not then, or the reverse
     ):
@@ -285,8 +137,8 @@ def preview(
         )
         return Result(name, folder, ans, plan, statuses, written=False), [], previous
     docs = render(ans, cat, plan)
-    statuses = compare(cat, plan, docs, previous, changed_answers(previous, ans), force)
-    return Result(name, folder, ans, plan, statuses, written=False), docs, manifest(ans, cat, plan, docs)
+    statuses = manifest.compare(cat, plan, docs, previous, manifest.changed_answers(previous, ans), force)
+    return Result(name, folder, ans, plan, statuses, written=False), docs, manifest.record(ans, cat, plan, docs)
 
 
 def _with_redlines(
@@ -328,7 +180,7 @@ class Staged:
     result: Result
     out_root: Path
     docs: tuple[package.Document, ...] = ()  # nothing to write when empty
-    manifest: Mapping[str, Any] = field(default_factory=dict)
+    record: Mapping[str, Any] = field(default_factory=dict)  # the new manifest
     unchanged: frozenset[str] = frozenset()  # linked from the previous package, not rewritten
     kept_pdfs: frozenset[str] = frozenset()
 
@@ -337,9 +189,9 @@ class Staged:
         result = self.result
         if not self.docs:
             return result
-        package.write(self.out_root, result.slug, list(self.docs), self.manifest, set(self.unchanged))
-        redlines = tuple(r["file"] for r in self.manifest.get("redlines", []))
-        made = tuple(p["file"] for p in self.manifest.get("pdfs", []) if p["file"] not in self.kept_pdfs)
+        package.write(self.out_root, result.slug, list(self.docs), self.record, set(self.unchanged))
+        redlines = tuple(r["file"] for r in self.record.get("redlines", []))
+        made = tuple(p["file"] for p in self.record.get("pdfs", []) if p["file"] not in self.kept_pdfs)
         return Result(result.slug, result.folder, result.answers, result.plan, result.statuses, True, redlines, made)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.table import Table
 
-from . import catalog, pipeline
+from . import catalog, manifest, pipeline
 
 ACTION_STYLE = {
     "generate": "green",
@@ -77,7 +77,7 @@ def templates_table(cat: catalog.Catalog) -> Table:
         table.add_column(col, no_wrap=True)
     table.add_column("Reads (answer sections)", overflow="fold")
     for item in cat.deliverables:
-        reads = sorted({path.split(".")[0] for path in pipeline.document_inputs(cat, item)})
+        reads = sorted({path.split(".")[0] for path in manifest.document_inputs(cat, item)})
         table.add_row(item.id, item.title, f"{item.template_name} ({item.source})", item.output, ", ".join(reads))
     return table
 

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from assembler import context, pipeline, sandbox  # noqa: E402
+from assembler import context, manifest, pipeline, sandbox  # noqa: E402
 
 from agencies import make_batch  # noqa: E402
 
@@ -198,7 +198,7 @@ def main() -> None:
         start = time.perf_counter()
         ans, cat, plan = pipeline.load(ROOT / "answers" / "example.yaml")
         docs = pipeline.render(ans, cat, plan)
-        pipeline.manifest(ans, cat, plan, docs)
+        manifest.record(ans, cat, plan, docs)
         runs.append(time.perf_counter() - start)
     print(f"one package in-process, warm (load + render + manifest): {statistics.median(runs) * 1000:6.1f} ms median")
     helps = []

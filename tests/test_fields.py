@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from assembler import catalog, fields, pipeline
+from assembler import catalog, fields, manifest, pipeline
 
 from conftest import EXAMPLE
 
@@ -32,7 +32,7 @@ def test_uses_matches_indexed_answers_to_template_paths():
 
 def test_each_document_reads_what_it_shows():
     cat = catalog.load()
-    inputs = {item.id: pipeline.document_inputs(cat, item) for item in cat.deliverables}
+    inputs = {item.id: manifest.document_inputs(cat, item) for item in cat.deliverables}
     assert "launch_meeting" in inputs["launch_agenda"] or "launch_meeting.location" in inputs["launch_agenda"]
     assert not any(p.startswith("launch_meeting") for p in inputs["charter"])
     assert not any(p.startswith("continuity") for p in inputs["charter"])
