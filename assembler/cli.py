@@ -75,7 +75,7 @@ def build(
     failed: list[AssemblerError] = []
     for path in answer_files:
         try:
-            result = pipeline.build(path, out, templates, force, redline, pdf=pdf)
+            result = pipeline.build(path, out, templates=templates, force=force, redline=redline, pdf=pdf)
         except AssemblerError as exc:
             _report(exc)
             failed.append(exc)

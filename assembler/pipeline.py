@@ -205,7 +205,11 @@ def stage(
     typed: answers.Typed | None = None,
     pdf: bool = False,
 ) -> Staged:
-    """Everything ``build`` does but the writing (see ``build``)."""
+    """Everything a build does but the writing: the package of ``path`` (over ``defaults``) made
+    for ``out_root``; with ``redline``, a tracked-changes copy of each regenerated .docx; with
+    ``pdf``, a PDF of each document (kept from the previous package when it is unchanged).
+
+    ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
     result, docs, new_manifest = preview(path, out_root, templates, force, defaults, typed=typed, pdf=pdf)
     kept: set[str] = set()
     if docs and pdf:
@@ -221,21 +225,9 @@ def stage(
     return Staged(result, Path(out_root), tuple(docs), new_manifest, frozenset(unchanged), frozenset(kept))
 
 
-def build(
-    path: str | Path,
-    out_root: str | Path,
-    templates: str | Path | None = None,
-    force: bool = False,
-    redline: bool = False,
-    defaults: str | Path | None = None,
-    typed: answers.Typed | None = None,
-    pdf: bool = False,
-) -> Result:
-    """Write the package; with ``redline``, add a tracked-changes copy of each regenerated .docx;
-    with ``pdf``, a PDF of each document (kept from the previous package when it is unchanged).
-
-    ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
-    return stage(path, out_root, templates, force, redline, defaults, typed, pdf).write()
+def build(path: str | Path, out_root: str | Path, **options: Any) -> Result:
+    """Make the package of ``path`` and write it into ``out_root``; ``options`` as for ``stage``."""
+    return stage(path, out_root, **options).write()
 
 
 def plan_json(result: Result) -> dict[str, Any]:
