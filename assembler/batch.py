@@ -1,11 +1,10 @@
 """Build many agencies at once: shared defaults, one task per agency file, failures isolated.
 
 Every ``*.yaml`` in the folder is one agency; ``_defaults.yaml`` sits under each (see
-``typed.merge``). Each agency is one task, run in a pool of worker processes on this machine
-(sent a few at a time) or on an existing Dask cluster; a task never raises, it returns an
-``Outcome``, so one bad agency cannot stop or damage the others. Unchanged agencies are
-recognised from their as-typed answers and the previous manifest without validating or
-rendering anything.
+``typed.merge``). Each agency is one task (``batch_worker``), run in a pool of worker processes
+on this machine (sent a few at a time) or on an existing Dask cluster; a task never raises, it
+returns an ``Outcome``, so one bad agency cannot stop or damage the others. A worker that dies
+takes only the agency that killed it: the others in flight with it are tried again, alone.
 
 Ctrl-C stops taking new agencies (workers look for a stop file between agencies), lets the
 packages being written finish (each is swapped in whole, see ``package``), reports them, then
@@ -20,46 +19,20 @@ import os
 import shutil
 import signal
 import tempfile
-import time
-import traceback
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import pipeline
-from .errors import AssemblerError, UsageError
+from .batch_worker import STOP, Outcome, Task, build_chunk, build_one
+from .errors import UsageError
+
+__all__ = ["STOP", "Outcome", "Task", "agency_files", "build_chunk", "build_one", "run"]
 
 DEFAULTS = "_defaults.yaml"
 CHUNK = 8  # agencies per message to a worker: one round trip for several packages
 CHUNKS_PER_JOB = 2  # chunks queued per worker: keeps workers busy and the parent's memory flat
-
-
-@dataclass(frozen=True)
-class Task:
-    path: str
-    out: str
-    templates: str | None
-    defaults: str | None
-    force: bool
-    claims: str
-    shown: tuple[tuple[str, str], ...] = ()  # absolute path → as the user wrote it, for messages
-    pdf: bool = False  # also a PDF of each document
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one agency file."""
-
-    file: str
-    package: str | None
-    status: str  # built, unchanged, failed
-    written: int = 0
-    unchanged: int = 0
-    seconds: float = 0.0
-    errors: tuple[str, ...] = ()
 
 
 def agency_files(folder: Path) -> tuple[list[Path], Path | None]:
@@ -113,106 +86,9 @@ def run(
         shutil.rmtree(claims, ignore_errors=True)
 
 
-def build_one(task: Task) -> Outcome:
-    """One agency, start to finish; never raises (except KeyboardInterrupt)."""
-    started = time.perf_counter()
-    staged = _stage_one(task)
-    return staged if isinstance(staged, Outcome) else _written(task, staged, started, staged.write)
-
-
-def _stage_one(task: Task) -> Outcome | pipeline.Staged:
-    """An agency's package made, not yet written; or its Outcome when there is nothing to write."""
-    start = time.perf_counter()
-    name = Path(task.path).name
-    package = None
-    try:
-        typed = pipeline.read(task.path, task.defaults)  # read once: for the checks below and the build
-        package = pipeline.package_of(typed)
-        if package is not None:
-            _claim(task.claims, package, name)
-            previous = None if task.force else pipeline.unchanged(package, typed, task.out, task.templates, task.pdf)
-            if previous is not None:
-                kept = len(previous.get("documents", []))
-                return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
-        return pipeline.stage(task.path, task.out, task.templates, task.force, typed=typed, pdf=task.pdf)
-    except Exception as exc:
-        return _failed(task, package, start, exc)
-
-
-def _written(task: Task, staged: pipeline.Staged, start: float, write: Callable[[], pipeline.Result]) -> Outcome:
-    """The Outcome of an agency once ``write`` (its package's write, or waiting for it) is done."""
-    try:
-        result = write()
-    except Exception as exc:
-        return _failed(task, staged.result.slug, start, exc)
-    written = sum(s.action in ("generate", "regenerate") for s in result.statuses)
-    kept = sum(s.action == "up to date" for s in result.statuses)
-    status = "built" if result.written else "unchanged"
-    return Outcome(Path(task.path).name, result.slug, status, written, kept, time.perf_counter() - start)
-
-
-def _failed(task: Task, package: str | None, start: float, exc: Exception) -> Outcome:
-    name = Path(task.path).name
-    if isinstance(exc, AssemblerError):
-        errors = tuple(_shown(line, task.shown) for line in exc.lines())
-    else:  # a bug met by one agency must not stop the others
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        errors = (
-            f"{name}: internal error ({type(exc).__name__}: {exc}) at {Path(where.filename).name}:{where.lineno}",
-        )
-    return Outcome(name, package, "failed", seconds=time.perf_counter() - start, errors=errors)
-
-
-def _shown(line: str, paths: tuple[tuple[str, str], ...]) -> str:
-    for absolute, given in paths:
-        line = line.replace(absolute, given)
-    return line
-
-
-def _claim(claims: str, package: str, name: str) -> None:
-    # A symbolic link naming the agency file: made in one step (no file to open, write and
-    # close in a folder holding one entry per agency), and never seen half written.
-    path = os.path.join(claims, package)
-    try:
-        os.symlink(name, path)
-    except FileExistsError:
-        other = os.readlink(path)
-        if other == name:  # the same agency again, retried after its worker died
-            return
-        raise AssemblerError(
-            f"{name}: builds the same package '{package}' as {other}; not built (give each agency file "
-            "its own agency.short_name or system.acronym)"
-        ) from None
-
-
 def _quiet_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group; only the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-STOP = ".stop"  # in the claims folder: workers take no further agency of their chunk
-
-
-def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
-    """Several agencies for one round trip to a worker; stops early once the batch is stopped.
-
-    Each package is written by a second thread while the next one is made: writing mostly waits
-    for the disk (every file is synced before the swap), making is all processor."""
-    waiting: list[tuple[Task, float, Outcome | tuple[pipeline.Staged, Future[pipeline.Result]]]] = []
-    with ThreadPoolExecutor(1, thread_name_prefix="write") as writer:
-        for i, task in enumerate(tasks):
-            if i and os.path.exists(os.path.join(task.claims, STOP)):
-                break
-            start = time.perf_counter()
-            staged = _stage_one(task)
-            if isinstance(staged, Outcome):
-                waiting.append((task, start, staged))
-            else:
-                waiting.append((task, start, (staged, writer.submit(staged.write))))
-        return [
-            item if isinstance(item, Outcome) else _written(task, item[0], start, item[1].result)
-            for task, start, item in waiting
-        ]
 
 
 def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
@@ -318,9 +194,31 @@ def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
         raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
     with client:
         futures = client.map(build_one, tasks, pure=False)
+        task_of = {future.key: task for future, task in zip(futures, tasks, strict=True)}
+        lost: list[Task] = []
         try:
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception:  # the task, not the agency, failed: a worker running it died
+                    lost.append(task_of[future.key])
+            # Dask also gives up on tasks that only stood beside the one that killed their worker:
+            # each is tried again alone, so only an agency that kills a worker by itself fails.
+            for task in lost:
+                retry = client.submit(build_one, task, pure=False)
+                try:
+                    yield retry.result()
+                except Exception as exc:
+                    yield _lost_on_cluster(task, exc)
         except KeyboardInterrupt:
             client.cancel(futures)
             raise
+
+
+def _lost_on_cluster(task: Task, exc: Exception) -> Outcome:
+    name = Path(task.path).name
+    if type(exc).__name__ == "KilledWorker":  # the scheduler gave up after the workers running it died
+        why = "every Dask worker that took it stopped unexpectedly (killed, or out of memory); not built"
+    else:
+        why = f"the Dask cluster could not build it ({type(exc).__name__}: {exc}); not built"
+    return Outcome(name, None, "failed", errors=(f"{name}: {why}",))

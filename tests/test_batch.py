@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assembler import answers, batch, pipeline
+from assembler import answers, batch, batch_worker, pipeline
 
 from agencies import make_batch
 
@@ -159,6 +159,42 @@ def test_dask_cluster_equals_local_run(tmp_path: Path) -> None:
         assert package_files(tmp_path / "local" / name) == package_files(tmp_path / "cluster" / name), name
 
 
+def test_an_agency_that_kills_its_dask_workers_fails_alone(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    class PoisonOnEveryWorker(distributed.WorkerPlugin):
+        """agency-0002 kills whichever worker takes it, restarted ones too (sent by value)."""
+
+        name = "poison-agency-0002"
+
+        def setup(self, worker: object) -> None:
+            real = batch_worker._stage_one
+
+            def fragile(task: batch.Task) -> batch.Outcome | pipeline.Staged:
+                if task.path.endswith("agency-0002.yaml"):
+                    os._exit(9)  # as if the kernel killed the worker (out of memory)
+                return real(task)
+
+            batch_worker._stage_one = fragile
+
+    src = make_batch(tmp_path / "agencies", 6)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.register_plugin(PoisonOnEveryWorker())
+        outcomes = {o.file: o for o in batch.run(src, tmp_path / "out", scheduler=cluster.scheduler_address)}
+    assert len(outcomes) == 6
+    lost = outcomes.pop("agency-0002.yaml")
+    assert lost.status == "failed" and "every Dask worker that took it stopped unexpectedly" in lost.errors[0]
+    # A result held by a worker that died is computed again, and finds its package up to date.
+    assert all(o.status in ("built", "unchanged") and o.package for o in outcomes.values())
+    for o in outcomes.values():
+        assert_complete(tmp_path / "out" / str(o.package))
+
+
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     src = make_batch(tmp_path / "agencies", 40)
     out = tmp_path / "out"
@@ -180,10 +216,10 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert len(built) == len(packages)  # the summary lists exactly what was written
 
 
-_REAL_STAGE = batch._stage_one
+_REAL_STAGE = batch_worker._stage_one
 
 
-def _fragile(task: batch.Task) -> batch.Outcome | batch.pipeline.Staged:
+def _fragile(task: batch.Task) -> batch.Outcome | pipeline.Staged:
     if task.path.endswith("agency-0002.yaml"):
         os._exit(9)  # as if the kernel killed the worker (out of memory)
     return _REAL_STAGE(task)
@@ -194,7 +230,7 @@ def test_a_worker_that_dies_costs_only_its_own_agency(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
     src = make_batch(tmp_path / "agencies", count)
-    monkeypatch.setattr(batch, "_stage_one", _fragile)  # forked workers inherit it
+    monkeypatch.setattr(batch_worker, "_stage_one", _fragile)  # forked workers inherit it
     outcomes = {o.file: o for o in batch.run(src, tmp_path / "out", jobs=2)}
     assert len(outcomes) == count
     assert outcomes["agency-0002.yaml"].status == "failed"
@@ -204,44 +240,3 @@ def test_a_worker_that_dies_costs_only_its_own_agency(
     assert all(o.status in ("built", "unchanged") and o.package for o in others)
     for o in others:
         assert_complete(tmp_path / "out" / str(o.package))
-
-
-def test_a_chunk_stops_after_the_agency_in_hand_once_the_batch_is_stopped(tmp_path: Path) -> None:
-    src = make_batch(tmp_path / "agencies", 3)
-    out = tmp_path / "out"
-    out.mkdir()
-    claims = str(tmp_path / "claims")
-    os.mkdir(claims)
-    tasks = tuple(
-        batch.Task(str(src / f"agency-{i:04d}.yaml"), str(out), None, str(src / "_defaults.yaml"), False, claims)
-        for i in range(3)
-    )
-    assert [o.status for o in batch.build_chunk(tasks[:2])] == ["built", "built"]
-    (tmp_path / "claims" / batch.STOP).touch()
-    assert [o.file for o in batch.build_chunk(tasks[2:] + tasks[:1])] == ["agency-0002.yaml"]
-    packages = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert packages == ["dhs0000-ecs0000", "dhs0001-ecs0001", "dhs0002-ecs0002"]
-
-
-def test_a_package_that_cannot_be_written_fails_alone_while_the_next_is_made(tmp_path: Path) -> None:
-    src = make_batch(tmp_path / "agencies", 3)
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / ".dhs0001-ecs0001.staging").write_text("in the way")  # its staging folder cannot be made
-    claims = str(tmp_path / "claims")
-    os.mkdir(claims)
-    tasks = tuple(
-        batch.Task(str(src / f"agency-{i:04d}.yaml"), str(out), None, str(src / "_defaults.yaml"), False, claims)
-        for i in range(3)
-    )
-    outcomes = batch.build_chunk(tasks)
-    assert [(o.file, o.status) for o in outcomes] == [
-        ("agency-0000.yaml", "built"),
-        ("agency-0001.yaml", "failed"),
-        ("agency-0002.yaml", "built"),
-    ]
-    assert outcomes[1].package == "dhs0001-ecs0001" and "package not written" in outcomes[1].errors[0]
-    assert not (out / "dhs0001-ecs0001").exists()
-    for o in (outcomes[0], outcomes[2]):
-        assert o.written == 6 and o.seconds > 0
-        assert_complete(out / str(o.package))
