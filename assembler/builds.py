@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from . import answerfile, package, pipeline, questions
+from . import answerfile, package, pipeline, questions, yamlread
 from .errors import AssemblerError, InputError, Problem
 from .store import Build, Store, Version, Workspace
 
@@ -172,11 +172,10 @@ def safe_name(filename: str | None) -> str:
 def read_upload(scratch: Path, filename: str | None, blob: bytes) -> dict[str, Any]:
     """An uploaded answer file, read and validated exactly as ``assembler check`` reads a file
     (size, encoding, strict YAML, schema, schedule); InputError names its lines."""
-    from . import answers
 
     name = safe_name(filename)
-    if len(blob) > answers.MAX_BYTES:
-        raise InputError(f"{name}: larger than {answers.MAX_BYTES // 1024 // 1024} MB; not an answer file")
+    if len(blob) > yamlread.MAX_BYTES:
+        raise InputError(f"{name}: larger than {yamlread.MAX_BYTES // 1024 // 1024} MB; not an answer file")
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         path = Path(tmp) / name
         path.write_bytes(blob)

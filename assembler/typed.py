@@ -75,6 +75,14 @@ class Typed:
         return lines, origins
 
 
+def dotted(path: PathKey) -> str:
+    """``("people", 0, "name")`` → ``people[0].name``, as messages name a value."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def tree_sha256(value: Any) -> str:
     """The hash of answers as typed: what a package records and a re-run compares."""
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()

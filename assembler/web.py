@@ -31,13 +31,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
-from . import __version__, answers
+from . import __version__, yamlread
 from .builds import Runner
 from .store import Store, Workspace
 
 TEMPLATES = Path(__file__).with_name("web_templates")
 STATIC = Path(__file__).with_name("web_static")
-MAX_BODY = answers.MAX_BYTES + 256 * 1024  # one answer file and a form's worth of fields
+MAX_BODY = yamlread.MAX_BYTES + 256 * 1024  # one answer file and a form's worth of fields
 TOKEN_COOKIE, SESSION_COOKIE = "assembler_token", "assembler_session"
 CSP = (
     "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; "

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from . import answers, builds, forms, questions
+from . import builds, forms, questions, yamlread
 from .errors import InputError
 from .store import Build, Workspace
 from .web import ctx, signed_in, workspace
@@ -76,7 +76,7 @@ async def post_package(
             raise HTTPException(401, "send Authorization: Bearer TOKEN", {"WWW-Authenticate": "Bearer"})
         if workspace_id and workspace_id != mine.id:
             raise HTTPException(403, "this workspace belongs to another token")
-    blob = await answers_file.read(answers.MAX_BYTES + 1)
+    blob = await answers_file.read(yamlread.MAX_BYTES + 1)
     try:
         tree = await asyncio.to_thread(builds.read_upload, c.runner.scratch, answers_file.filename, blob)
     except InputError as exc:

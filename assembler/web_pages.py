@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from . import answers, builds, forms, questions
+from . import builds, forms, questions, yamlread
 from .errors import InputError
 from .form_views import Builder
 from .store import Workspace
@@ -27,7 +27,7 @@ def _go(url: str) -> RedirectResponse:
 
 
 async def _form(request: Request) -> tuple[dict[str, list[str]], Any]:
-    form = await request.form(max_files=1, max_fields=5000, max_part_size=answers.MAX_BYTES + 1)
+    form = await request.form(max_files=1, max_fields=5000, max_part_size=yamlread.MAX_BYTES + 1)
     check_csrf(request, form)
     fields = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
     return fields, form
@@ -110,7 +110,7 @@ async def upload(request: Request, ws_id: str) -> Response:
     file = form.get("answers")
     if file is None or isinstance(file, str):
         return _overview(request, ws, 422, ["Choose an answer file (.yaml) to upload."])
-    blob = await file.read(answers.MAX_BYTES + 1)
+    blob = await file.read(yamlread.MAX_BYTES + 1)
     c = ctx(request)
     try:
         tree = await asyncio.to_thread(builds.read_upload, c.runner.scratch, file.filename, blob)
