@@ -50,7 +50,7 @@ def build_one(task: Task) -> Outcome:
     """One agency, start to finish; never raises (except KeyboardInterrupt)."""
     started = time.perf_counter()
     staged = _stage_one(task)
-    return staged if isinstance(staged, Outcome) else _written(task, staged, started, staged.write)
+    return staged if isinstance(staged, Outcome) else _written(task, staged, started, lambda: _write(staged))
 
 
 def _stage_one(task: Task) -> Outcome | pipeline.Staged:
@@ -72,16 +72,24 @@ def _stage_one(task: Task) -> Outcome | pipeline.Staged:
         return _failed(task, package, start, exc)
 
 
-def _written(task: Task, staged: pipeline.Staged, start: float, write: Callable[[], pipeline.Result]) -> Outcome:
+def _write(staged: pipeline.Staged) -> tuple[pipeline.Result, float]:
+    """Write the package; returns what was done and when it was done."""
+    result = staged.write()
+    return result, time.perf_counter()
+
+
+def _written(
+    task: Task, staged: pipeline.Staged, start: float, write: Callable[[], tuple[pipeline.Result, float]]
+) -> Outcome:
     """The Outcome of an agency once ``write`` (its package's write, or waiting for it) is done."""
     try:
-        result = write()
+        result, done = write()
     except Exception as exc:
         return _failed(task, staged.result.slug, start, exc)
     written = sum(s.action in ("generate", "regenerate") for s in result.statuses)
     kept = sum(s.action == "up to date" for s in result.statuses)
     status = "built" if result.written else "unchanged"
-    return Outcome(Path(task.path).name, result.slug, status, written, kept, time.perf_counter() - start)
+    return Outcome(Path(task.path).name, result.slug, status, written, kept, done - start)
 
 
 def _failed(task: Task, package: str | None, start: float, exc: Exception) -> Outcome:
@@ -126,7 +134,7 @@ def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
 
     Each package is written by a second thread while the next one is made: writing mostly waits
     for the disk (every file is synced before the swap), making is all processor."""
-    waiting: list[tuple[Task, float, Outcome | tuple[pipeline.Staged, Future[pipeline.Result]]]] = []
+    waiting: list[tuple[Task, float, Outcome | tuple[pipeline.Staged, Future[tuple[pipeline.Result, float]]]]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="write") as writer:
         for i, task in enumerate(tasks):
             if i and os.path.exists(os.path.join(task.claims, STOP)):
@@ -136,7 +144,7 @@ def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
             if isinstance(staged, Outcome):
                 waiting.append((task, start, staged))
             else:
-                waiting.append((task, start, (staged, writer.submit(staged.write))))
+                waiting.append((task, start, (staged, writer.submit(_write, staged))))
         return [
             item if isinstance(item, Outcome) else _written(task, item[0], start, item[1].result)
             for task, start, item in waiting
