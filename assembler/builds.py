@@ -175,7 +175,7 @@ def read_upload(scratch: Path, filename: str | None, blob: bytes) -> dict[str, A
 
     name = safe_name(filename)
     if len(blob) > yamlread.MAX_BYTES:
-        raise InputError(f"{name}: larger than {yamlread.MAX_BYTES // 1024 // 1024} MB; not an answer file")
+        raise yamlread.too_large(name)
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         path = Path(tmp) / name
         path.write_bytes(blob)

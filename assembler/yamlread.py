@@ -43,8 +43,14 @@ def read_tree(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
     if len(blob) > MAX_BYTES:
-        raise InputError(f"{name}: larger than {MAX_BYTES // 1024 // 1024} MB; not an answer file")
+        raise too_large(name)
     return parse_text(_decode(blob, name), name)
+
+
+def too_large(name: str) -> InputError:
+    """The error for an answer file over ``MAX_BYTES`` (read when raised: a deployment may change it)."""
+    size = f"{MAX_BYTES / 2**20:g} MB" if MAX_BYTES >= 2**20 else f"{MAX_BYTES / 1024:g} KB"
+    return InputError(f"{name}: larger than {size}; not an answer file")
 
 
 def _decode(blob: bytes, name: str) -> str:
