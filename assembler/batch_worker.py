@@ -9,11 +9,12 @@ next one is made.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
 
     Each package is written by a second thread while the next one is made: writing mostly waits
     for the disk (every file is synced before the swap), making is all processor."""
-    waiting: list[tuple[Task, float, Outcome | tuple[pipeline.Staged, Future[tuple[pipeline.Result, float]]]]] = []
+    finishing: list[Outcome | Callable[[], Outcome]] = []  # an Outcome, or one to wait for (its write)
     with ThreadPoolExecutor(1, thread_name_prefix="write") as writer:
         for i, task in enumerate(tasks):
             if i and os.path.exists(os.path.join(task.claims, STOP)):
@@ -142,10 +143,8 @@ def build_chunk(tasks: tuple[Task, ...]) -> list[Outcome]:
             start = time.perf_counter()
             staged = _stage_one(task)
             if isinstance(staged, Outcome):
-                waiting.append((task, start, staged))
+                finishing.append(staged)
             else:
-                waiting.append((task, start, (staged, writer.submit(_write, staged))))
-        return [
-            item if isinstance(item, Outcome) else _written(task, item[0], start, item[1].result)
-            for task, start, item in waiting
-        ]
+                write = writer.submit(_write, staged)
+                finishing.append(functools.partial(_written, task, staged, start, write.result))
+        return [item if isinstance(item, Outcome) else item() for item in finishing]
