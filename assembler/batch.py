@@ -185,7 +185,7 @@ def _take(items: Iterator[Task], size: int, count: int) -> Iterable[tuple[Task, 
 
 def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, KilledWorker, as_completed
     except ImportError:
         raise UsageError("--scheduler needs the Dask distributed extra: pip install 'assembler[distributed]'") from None
     try:
@@ -209,15 +209,16 @@ def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
                 try:
                     yield retry.result()
                 except Exception as exc:
-                    yield _lost_on_cluster(task, exc)
+                    yield _lost_on_cluster(task, exc, isinstance(exc, KilledWorker))
         except KeyboardInterrupt:
             client.cancel(futures)
             raise
 
 
-def _lost_on_cluster(task: Task, exc: Exception) -> Outcome:
+def _lost_on_cluster(task: Task, exc: Exception, killed: bool) -> Outcome:
+    """``killed``: the scheduler gave up on the task after the workers running it died."""
     name = Path(task.path).name
-    if type(exc).__name__ == "KilledWorker":  # the scheduler gave up after the workers running it died
+    if killed:
         why = "every Dask worker that took it stopped unexpectedly (killed, or out of memory); not built"
     else:
         why = f"the Dask cluster could not build it ({type(exc).__name__}: {exc}); not built"
