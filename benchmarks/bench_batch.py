@@ -14,7 +14,7 @@ Same agencies (shared defaults + a small file each, as in tests/agencies.py), sa
   time and packages/s, then an unchanged re-run of the same folder, both timed unobserved; then
   both again, sampled every 20 ms for the peak memory of the whole process tree (PSS). Sampling
   reads every process's page tables, some 8 ms of a core each time: timed alongside, it took a
-  third of a core from a two-core machine and slowed the run it measured by 15%;
+  third of a core from a two-core machine and slowed the run it measured by 15-20%;
 - one package in-process, warm; `assembler --help` cold.
 
 The load average before and after is printed: other work on the machine slows every figure.
