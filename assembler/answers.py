@@ -31,7 +31,6 @@ from .typed import locate as locate
 from .typed import merge as merge
 from .typed import overlay as overlay
 from .typed import tree_sha256 as tree_sha256
-from .yamlread import MAX_BYTES as MAX_BYTES
 from .yamlread import parse_text as parse_text
 from .yamlread import read_tree as read_tree
 

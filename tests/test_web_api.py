@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from assembler import answers
+from assembler import answers, yamlread
 from assembler.store import Store
 
 from conftest import EXAMPLE
@@ -90,7 +90,7 @@ def test_a_second_build_into_the_same_workspace_reports_what_changed(client):
         (b"a: 1\na: 2\n", "bad.yaml:2", "duplicate"),
         (b"\xef\xbb\xbf\xc3\x28", "bad.yaml:1", "UTF-8"),
         (b"", "bad.yaml", ""),
-        (b"x" * (answers.MAX_BYTES + 1), "bad.yaml", "larger than 2 MB"),
+        (b"x" * (yamlread.MAX_BYTES + 1), "bad.yaml", "larger than 2 MB"),
     ],
 )
 def test_bad_uploads_are_refused_with_the_cli_messages(client, blob, where, message):

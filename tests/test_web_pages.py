@@ -6,7 +6,7 @@ import zipfile
 import docx
 import pytest
 
-from assembler import answers, forms, questions
+from assembler import answers, forms, questions, yamlread
 
 from conftest import ANSWERS, EXAMPLE
 from webforms import as_post, csrf_of, interview_form, make_client, new_workspace, wait_for_build
@@ -77,7 +77,7 @@ def test_upload_is_checked_like_the_cli_and_a_bad_file_changes_nothing(client):
         (b"agency: [unclosed", "not valid YAML"),
         (b"a: &x 1\nb: *x\n", "anchors"),
         (b"\xff\xfe", "is not valid UTF-8"),
-        (b"x" * (answers.MAX_BYTES + 1), "larger than 2 MB"),
+        (b"x" * (yamlread.MAX_BYTES + 1), "larger than 2 MB"),
     ):
         page = upload(client, ws, token, blob)
         assert page.status_code in (413, 422) and (message in page.text or page.status_code == 413), message
