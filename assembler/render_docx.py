@@ -48,6 +48,17 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         return _patched(src_xml)
 
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        props = self.docx.core_properties
+        for name in _PROPERTIES:
+            setattr(props, name, _property(getattr(props, name)).render(context))
+
+
+def _property(source: str) -> Any:
+    """A core property's template. Properties are text, escaped by python-docx when written:
+    autoescaped, "Tom & Jerry" would come out as "Tom &amp; Jerry" (docxtpl's own behaviour)."""
+    return sandbox.sheet_env().from_string(source)
+
 
 @lru_cache(maxsize=128)
 def _patched(src_xml: str) -> str:
@@ -122,6 +133,7 @@ class _Prepared:
     """One template, ready to fill: what docxtpl's render and python-docx's save do, done once."""
 
     def __init__(self, template: Path) -> None:
+        self.name = template.name
         doc = Document(str(template))
         root, package = doc.element, doc.part.package
         self.body = _part(doc.part.partname.membername, etree.tostring(root.body, encoding="unicode"))
@@ -145,9 +157,8 @@ class _Prepared:
             raise ValueError("no core properties part")  # python-docx would add one, dated now
         self.core_name = core.partname.membername
         self.core_element = core.element
-        env = sandbox.template_env()
         props = core.core_properties
-        self.properties = [env.from_string(getattr(props, name)) for name in _PROPERTIES]
+        self.properties = [_property(getattr(props, name)) for name in _PROPERTIES]
         self.memo: OrderedDict[Any, Any] = OrderedDict()
         self.elements = docx_body.Elements()  # the body's elements, serialised
         self.part_shapes = docx_shapes.Shapes(drops_blank_text=True)  # of headers and footers
@@ -173,7 +184,12 @@ class _Prepared:
         for part in self.headers_footers:
             text = _fill(part, context)
             parts[part.name] = _memo(self.memo, (part.name, text), self._header_footer, text, part.encoding)
-        values = tuple(t.render(context) for t in self.properties)
+        try:
+            values = tuple(t.render(context) for t in self.properties)
+        except jinja2.TemplateError as exc:
+            message = exc.message or str(exc)
+            unknown = sandbox.unknown_field(message, context) if isinstance(exc, jinja2.UndefinedError) else None
+            raise TemplateError(f"{self.name}, document properties: {unknown or message}") from None
         parts[self.core_name] = _memo(self.memo, (self.core_name, *values), self._core, values)
         texts = dict(self.footnote_texts)
         for _section in range(sections) if texts else ():

@@ -110,16 +110,19 @@ def unknown_field(message: str, context: Mapping[str, Any]) -> str | None:
     if not found:
         return None
     name = found.group(1) or found.group(2)
-    names: set[str] = set()
-    stack: list[Any] = [context]
-    while stack and len(names) < 5_000:  # every key in the context, as candidates
-        value = stack.pop()
+    paths: dict[str, str] = {}  # every key in the context, as candidates, with the shortest path to it
+    stack: list[tuple[str, Any]] = [("", context)]
+    while stack and len(paths) < 5_000:
+        prefix, value = stack.pop(0)
         if isinstance(value, Mapping):
-            names.update(str(k) for k in value)
-            stack.extend(value.values())
+            for key, item in value.items():
+                paths.setdefault(str(key), f"{prefix}{key}")
+                stack.append((f"{prefix}{key}.", item))
         elif isinstance(value, list):
-            stack.extend(value[:50])
-    guess = difflib.get_close_matches(name, sorted(names), n=1)
+            stack.extend((f"{prefix[:-1]}[].", item) for item in value[:50])
+    guess = difflib.get_close_matches(name, sorted(paths), n=1)
+    if guess and guess[0] == name:  # the name exists, deeper down: say where
+        return f"unknown field '{name}'; did you mean '{paths[name]}'?"
     return f"unknown field '{name}'" + (f"; did you mean '{guess[0]}'?" if guess else "")
 
 
@@ -175,7 +178,8 @@ def template_env() -> SandboxedEnvironment:
 
 @lru_cache(maxsize=1)
 def sheet_env() -> SandboxedEnvironment:
-    """For spreadsheet cells: plain text out (cells are not markup), undefined is an error."""
+    """For spreadsheet cells and document properties: plain text out (neither is markup: the
+    library writing them escapes), undefined is an error."""
     return _configure(_Sandbox(autoescape=False, undefined=StrictUndefined))
 
 

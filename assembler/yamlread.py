@@ -4,10 +4,16 @@ Reading is done from the YAML parser's events, not its constructor, so that ever
 the text the user typed (``NO``, ``010``, ``12:30`` and ``1e3`` are strings here) and every value
 knows its line. Anchors, aliases, merge keys, explicit tags, duplicate keys, several documents,
 non-mapping roots and characters a document cannot hold are refused, each with its line.
+
+``read_data`` reads the data of ``render --raw``, where types matter and no schema converts:
+a ``.json`` file keeps JSON's types exactly; a YAML file follows YAML 1.2's JSON schema (a plain
+``true``, ``false``, ``null``, ``~``, empty value or JSON number is that value; everything else,
+``yes``, ``NO``, ``010``, ``12:30``, ``2027-01-05`` among them, and every quoted scalar, is text).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -28,6 +34,8 @@ MAX_NODES = 200_000
 # Characters XML 1.0 cannot carry (tab, line feed and carriage return are fine).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# docxtpl turns \a into a new paragraph and \f into a page break: in Word data they are markup
+_FORBIDDEN_IN_WORD = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def read_tree(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
@@ -66,6 +74,89 @@ def _decode(blob: bytes, name: str) -> str:
         ) from None
 
 
+def read_data(path: Path, word: bool = False) -> dict[str, Any]:
+    """A data mapping for ``render --raw``, with the types its format gives (see the module doc).
+
+    ``word``: the data fills a Word template, where \\a and \\f are docxtpl's paragraph and
+    page breaks; an Excel file cannot hold them."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            blob = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such data file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder, not a data file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
+    if len(blob) > MAX_BYTES:
+        raise too_large(name)
+    text = _decode(blob, name)
+    forbidden = _FORBIDDEN_IN_WORD if word else _FORBIDDEN
+    if path.suffix.lower() == ".json":
+        return _json_data(text, name, forbidden)
+    try:
+        return _parse(text, name, pure=True, typed=True, forbidden=forbidden)[0]
+    except RecursionError:
+        raise InputError("too deeply nested", [Problem(name, None, "", "nested too deeply")]) from None
+
+
+def _json_data(text: str, name: str, forbidden: re.Pattern[str]) -> dict[str, Any]:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key, value in items:
+            if key in mapping:
+                raise InputError("duplicate key", [Problem(name, None, key, "duplicate key; give each key once")])
+            mapping[key] = value
+        return mapping
+
+    def constant(word: str) -> Any:
+        raise InputError("not JSON", [Problem(name, None, "", f"{word} is not a JSON number; write it as text")])
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise InputError("not valid JSON", [Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise InputError("too deeply nested", [Problem(name, None, "", "nested too deeply")]) from None
+    if not isinstance(data, dict):
+        raise InputError("not a mapping", [Problem(name, 1, "", "must be a JSON object ({...}) of named values")])
+    _check_texts(data, name, (), forbidden)
+    return data
+
+
+def _check_texts(value: Any, name: str, path: PathKey, forbidden: re.Pattern[str]) -> None:
+    """The characters a Word or Excel file cannot hold, refused in JSON as they are in YAML."""
+    if isinstance(value, str):
+        bad = forbidden.search(value)
+        if bad:
+            message = f"contains U+{ord(bad.group()):04X}, a character documents cannot hold; remove it"
+            raise InputError(message, [Problem(name, None, dotted(path), message)])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_texts(key, name, path, forbidden)
+            _check_texts(item, name, (*path, key), forbidden)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_texts(item, name, (*path, index), forbidden)
+
+
+# YAML 1.2's JSON schema: the plain scalars that are not text.
+_JSON_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_JSON_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_JSON_WORDS: dict[str, Any] = {"true": True, "false": False, "null": None, "~": None}
+
+
+def _json_scalar(text: str) -> Any:
+    if text in _JSON_WORDS:
+        return _JSON_WORDS[text]
+    if _JSON_INT.fullmatch(text):
+        return int(text)
+    if _JSON_FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
 def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]]:
     try:
         # libyaml's parser is ~25x faster; any problem is re-parsed by the pure one, whose
@@ -75,12 +166,14 @@ def parse_text(text: str, name: str) -> tuple[dict[str, Any], dict[PathKey, int]
         return _parse(text, name, pure=True)
 
 
-def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathKey, int]]:
+def _parse(
+    text: str, name: str, pure: bool, typed: bool = False, forbidden: re.Pattern[str] = _FORBIDDEN
+) -> tuple[dict[str, Any], dict[PathKey, int]]:
     lines: dict[PathKey, int] = {}
     if not pure:
         return _build(name, lines, text, pure), lines
     try:
-        tree = _build(name, lines, text, pure)
+        tree = _build(name, lines, text, pure, typed, forbidden)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -97,10 +190,17 @@ def _parse(text: str, name: str, pure: bool) -> tuple[dict[str, Any], dict[PathK
     return tree, lines
 
 
-def _build(name: str, lines: dict[PathKey, int], text: str, pure: bool) -> dict[str, Any]:
+def _build(
+    name: str,
+    lines: dict[PathKey, int],
+    text: str,
+    pure: bool,
+    typed: bool = False,
+    forbidden: re.Pattern[str] = _FORBIDDEN,
+) -> dict[str, Any]:
     events = _parser(pure).parse(text)
     try:
-        return _Builder(name, lines).build(events)
+        return _Builder(name, lines, typed, forbidden).build(events)
     finally:
         events.close()  # the parser is reused: release it now, also when the text is refused
 
@@ -121,9 +221,13 @@ def _parser(pure: bool) -> YAML:
 class _Builder:
     """Builds plain dicts, lists and strings from parser events, refusing YAML's surprises."""
 
-    def __init__(self, name: str, lines: dict[PathKey, int]) -> None:
+    def __init__(
+        self, name: str, lines: dict[PathKey, int], typed: bool = False, forbidden: re.Pattern[str] = _FORBIDDEN
+    ) -> None:
         self.name = name
         self.lines = lines
+        self.typed = typed  # plain scalars by YAML 1.2's JSON schema
+        self.forbidden = forbidden
         self.nodes = 0
 
     def _refuse(self, event: events.Event, path: PathKey, message: str) -> InputError:
@@ -160,7 +264,7 @@ class _Builder:
             value = event.value
             if _SURROGATE.search(value):  # JSON-style "\ud83d\ude00" escapes: pair them up
                 value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
-            bad = _FORBIDDEN.search(value)
+            bad = self.forbidden.search(value)
             if bad:  # reachable through "\a"-style escapes; Word and Excel files cannot hold them
                 raise self._refuse(
                     event,
@@ -169,7 +273,11 @@ class _Builder:
                     "unpaired surrogate that documents cannot hold; remove it",
                 )
             # An empty plain scalar is "no answer"; anything else is the text as typed.
-            return None if value == "" and not event.style else value
+            if event.style:
+                return value
+            if value == "":
+                return None
+            return _json_scalar(value) if self.typed else value
         if isinstance(event, events.SequenceStartEvent):
             items: list[Any] = []
             for item in stream:
