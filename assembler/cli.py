@@ -242,6 +242,7 @@ def interview(out: Path | None, start: Path | None, force: bool) -> None:
     target = out or start or Path("answers.yaml")
     if target.exists() and not force and (start is None or target.resolve() != start.resolve()):
         raise UsageError(f"{target} exists; choose another file with -o, or --force to overwrite it")
+    package.check_replaceable(target)  # before the questions, not after them
     given = answers.read_tree(start)[0] if start else None
     echo = not sys.stdin.isatty()  # piped answers are shown after their prompt, as a transcript
 

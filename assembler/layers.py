@@ -170,6 +170,8 @@ def start(ours: Path, dest: Path, force: bool = False) -> list[Path]:
     sources = [ours / name for name in FILES] + sorted(
         p for kind in ("docx", "xlsx") for p in (ours / kind).glob(f"*.{kind}") if p.is_file()
     )
+    for src in sources:  # every refusal before the first file is written
+        package.check_replaceable(dest / src.relative_to(ours))
     written = []
     try:
         for src in sources:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import struct
 import tempfile
 import time
@@ -58,8 +59,11 @@ def slug(*parts: str) -> str:
     return f"{text}-package" if text.split("-")[0] in _RESERVED else text
 
 
-def normalize(blob: bytes, title: str, when: dt.date) -> bytes:
-    """Re-zip an Office file so the same content always gives the same bytes."""
+def normalize(blob: bytes, title: str | None, when: dt.date | None) -> bytes:
+    """Re-zip an Office file so the same content always gives the same bytes.
+
+    ``title`` None keeps the file's own core properties (a user's template: its author's), only
+    its modified date set to ``when`` when given."""
     import io
 
     src = zipfile.ZipFile(io.BytesIO(blob))
@@ -70,10 +74,10 @@ def normalize(blob: bytes, title: str, when: dt.date) -> bytes:
     return normalize_parts(parts, title, when)
 
 
-def normalize_parts(parts: Iterable[ziputil.Part], title: str, when: dt.date) -> bytes:
+def normalize_parts(parts: Iterable[ziputil.Part], title: str | None, when: dt.date | None) -> bytes:
     """What ``normalize`` makes of a file with these parts, without zipping and reading it first:
     the renderers hand over their parts, the unchanged ones already compressed."""
-    stamp = f"{when.isoformat()}T00:00:00Z"
+    stamp = None if when is None else f"{when.isoformat()}T00:00:00Z"
     # [Content_Types].xml first, as Office writes it; the rest in a fixed order.
     members = []
     for part in sorted(parts, key=lambda p: (p[0] != "[Content_Types].xml", p[0])):
@@ -81,7 +85,9 @@ def normalize_parts(parts: Iterable[ziputil.Part], title: str, when: dt.date) ->
             members.append(part)
             continue
         name, data = part[0], part[1]
-        members.append(ziputil.deflate(name, _fix_core(data, title, stamp) if name == CORE else data))
+        if name == CORE:
+            data = _fix_core(data, title, stamp) if title is not None else _stamp_modified(data, stamp)
+        members.append(ziputil.deflate(name, data))
     try:
         return ziputil.write(members)
     except ziputil.TooLarge:
@@ -116,9 +122,17 @@ def _normalize_zipfile(members: list[ziputil.Member]) -> bytes:
     return out.getvalue()
 
 
-def _fix_core(xml: bytes, title: str, stamp: str) -> bytes:
+def _stamp_modified(xml: bytes, stamp: str | None) -> bytes:
+    """Only the modified date set (to ``stamp``), everything else as the file has it."""
+    if stamp is None:
+        return xml
+    tag = "dcterms:modified"
+    return re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", xml.decode("utf-8")).encode("utf-8")
+
+
+def _fix_core(xml: bytes, title: str, stamp: str | None) -> bytes:
     text = xml.decode("utf-8")
-    for tag in ("dcterms:created", "dcterms:modified"):
+    for tag in ("dcterms:created", "dcterms:modified") if stamp is not None else ():
         text = re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
     text = re.sub(
         r"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>", "<cp:lastModifiedBy>assembler</cp:lastModifiedBy>", text
@@ -196,6 +210,7 @@ def write(
     target = safe_child(out_root, name)
     with locked(out_root, name):
         _recover(out_root, name)
+        _refuse_foreign(target)
         # One staging folder per package: the lock keeps it to one build at a time, and a
         # killed build's is found by name (listing OUT for it grew with every package).
         staging = safe_child(out_root, f".{name}.staging")
@@ -226,6 +241,24 @@ def write(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return target
+
+
+def _refuse_foreign(target: Path) -> None:
+    """Only a package we wrote is ever replaced: whatever else the user keeps at its path (a file,
+    a link, their own folder) stays exactly where it is, and the build says why it stopped."""
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink():
+        what = "a symbolic link"
+    elif not target.is_dir():
+        what = "a file"
+    elif not (target / MANIFEST).is_file() or (target / MANIFEST).is_symlink():
+        what = "a folder with no manifest.json (not a package assembler wrote)"
+    else:
+        return
+    raise OutputError(
+        f"{target}: is {what}, not a package; nothing was changed. Move it away or choose another output folder (-o)."
+    )
 
 
 def _write_durably(files: list[tuple[Path, bytes]]) -> None:
@@ -293,33 +326,53 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _swap(staging: Path, target: Path, out_root: Path, name: str) -> None:
-    if target.is_symlink():
-        target.unlink()  # a planted link is never followed, only removed
-    if not target.exists():
+    """Put the staged package at ``target`` (nothing, or an old package: see _refuse_foreign)."""
+    if not os.path.lexists(target):
         os.rename(staging, target)
     elif _exchange(staging, target):
-        shutil.rmtree(staging)  # now holds the old package
+        # The new package is in place: a leftover of the old one is removed by the next build.
+        shutil.rmtree(staging, ignore_errors=True)
     else:
         retired = safe_child(out_root, f".{name}.old")
         shutil.rmtree(retired, ignore_errors=True)
         os.rename(target, retired)
         os.rename(staging, target)
-        shutil.rmtree(retired)
+        shutil.rmtree(retired, ignore_errors=True)
     _fsync_dir(out_root)
 
 
 def _recover(out_root: Path, name: str) -> None:
     """Finish or undo what a killed build left: its staging folder, a retired old package."""
     target, retired = out_root / name, out_root / f".{name}.old"
-    if retired.is_dir() and not target.exists():
+    if retired.is_dir() and not retired.is_symlink() and not os.path.lexists(target):
         os.rename(retired, target)
     shutil.rmtree(retired, ignore_errors=True)
     shutil.rmtree(out_root / f".{name}.staging", ignore_errors=True)
 
 
+def check_replaceable(path: Path) -> None:
+    """Refuse, before anything is done, to put a file where the user keeps a folder, a link or a
+    read-only file: each stays as it is (renaming over them would replace them silently)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise OutputError(f"{path}: is a symbolic link; not replaced (write to the file it points to, or remove it)")
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{path}: is a folder; choose a file name")
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"{path}: is not a regular file; not replaced")
+    if not st.st_mode & 0o222:
+        raise OutputError(f"{path}: is read-only; not replaced (make it writable first)")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file."""
     folder = path.parent if str(path.parent) else Path(".")
+    check_replaceable(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

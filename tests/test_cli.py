@@ -324,3 +324,35 @@ def test_oversized_output_is_refused(monkeypatch, tmp_path):
     with pytest.raises(TemplateError, match=r"charter\.docx: the rendered document is 0 MB, over the 0 MB limit"):
         pipeline.build(EXAMPLE, tmp_path / "out")
     assert not (tmp_path / "out" / PACKAGE).exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "link", "read-only file", "own folder"])
+def test_a_build_refused_by_what_stands_at_the_package_path_moves_nothing(tmp_path, kind):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / PACKAGE
+    (tmp_path / "elsewhere").mkdir()
+    if kind == "link":
+        target.symlink_to(tmp_path / "elsewhere")
+    elif kind == "own folder":
+        target.mkdir()
+        (target / "notes.txt").write_text("mine")
+    else:
+        target.write_bytes(b"my own file")
+        if kind == "read-only file":
+            target.chmod(0o444)
+
+    def state() -> dict[str, object]:
+        return {
+            str(p): os.readlink(p) if p.is_symlink() else (p.read_bytes() if p.is_file() else "dir")
+            for p in sorted(tmp_path.rglob("*"))
+            if p.name != f".{PACKAGE}.lock"
+        }
+
+    before = state()
+    for args in (("build", str(EXAMPLE)), ("build", str(EXAMPLE), "--force")):
+        proc = run(*args, "-o", str(out))
+        assert proc.returncode == 1
+        assert "not a package; nothing was changed" in proc.stderr and "previous package" not in proc.stderr
+        assert state() == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([f".{PACKAGE}.lock", PACKAGE])

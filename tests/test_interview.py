@@ -230,3 +230,13 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path):
     assert proc.returncode == 2
     assert "answers.yaml exists; choose another file with -o, or --force" in proc.stderr
     assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_link_at_the_output_is_refused_before_any_question(tmp_path):
+    (tmp_path / "real.yaml").write_text("keep me\n", encoding="utf-8")
+    (tmp_path / "answers.yaml").symlink_to(tmp_path / "real.yaml")
+    proc = run("interview", "--force", stdin="", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "answers.yaml: is a symbolic link; not replaced" in proc.stderr
+    assert "?" not in proc.stdout  # not one question asked
+    assert (tmp_path / "answers.yaml").is_symlink() and (tmp_path / "real.yaml").read_text() == "keep me\n"

@@ -193,3 +193,15 @@ def test_render_uses_agency_folder_for_context(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert Document(str(out)).paragraphs[1].text == "Cascadia Department of Human Services"
+
+
+def test_init_templates_force_refuses_a_read_only_file_before_writing_any(tmp_path):
+    first = layers.start(catalog.DEFAULT_TEMPLATES, tmp_path)
+    (tmp_path / "mine.txt").write_text("keep me")
+    locked = tmp_path / "docx" / "charter.docx"
+    locked.write_bytes(b"the agency's own charter")
+    locked.chmod(0o444)
+    before = {p: p.read_bytes() for p in [*first, tmp_path / "mine.txt"]}
+    with pytest.raises(OutputError, match=r"charter\.docx: is read-only; not replaced"):
+        layers.start(catalog.DEFAULT_TEMPLATES, tmp_path, force=True)
+    assert {p: p.read_bytes() for p in before} == before  # nothing written, nothing removed

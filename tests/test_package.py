@@ -82,14 +82,72 @@ def test_write_swaps_whole_package_and_links_unchanged_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [".pkg.lock", "pkg"]  # no staging left behind
 
 
-def test_planted_symlink_is_replaced_not_followed(tmp_path):
+def _snapshot(root):
+    """Every path under ``root`` (links not followed) with its kind, mode and bytes."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        st = os.lstat(path)
+        if path.is_symlink():
+            found[str(path)] = ("link", os.readlink(path))
+        elif path.is_dir():
+            found[str(path)] = ("dir", st.st_mode)
+        else:
+            found[str(path)] = ("file", st.st_mode, path.read_bytes())
+    return found
+
+
+def _plant_file(out, elsewhere):
+    (out / "pkg").write_bytes(b"my notes, not a package")
+
+
+def _plant_read_only_file(out, elsewhere):
+    (out / "pkg").write_bytes(b"read only")
+    (out / "pkg").chmod(0o444)
+
+
+def _plant_link_to_folder(out, elsewhere):
+    (elsewhere / "keep.txt").write_text("mine")
+    (out / "pkg").symlink_to(elsewhere)
+
+
+def _plant_dangling_link(out, elsewhere):
+    (out / "pkg").symlink_to(elsewhere / "missing")
+
+
+def _plant_own_folder(out, elsewhere):
+    (out / "pkg").mkdir()
+    (out / "pkg" / "thesis.docx").write_bytes(b"the user's own document")
+
+
+@pytest.mark.parametrize(
+    ("plant", "what"),
+    [
+        (_plant_file, "a file"),
+        (_plant_read_only_file, "a file"),
+        (_plant_link_to_folder, "a symbolic link"),
+        (_plant_dangling_link, "a symbolic link"),
+        (_plant_own_folder, "a folder with no manifest.json"),
+    ],
+)
+def test_what_the_user_keeps_at_the_package_path_is_refused_and_left_alone(tmp_path, plant, what):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     out.mkdir()
     elsewhere.mkdir()
-    (out / "pkg").symlink_to(elsewhere)
-    package.write(out, "pkg", [_doc("a.docx", b"A")], {}, set())
-    assert list(elsewhere.iterdir()) == []
-    assert (out / "pkg").is_dir() and not (out / "pkg").is_symlink()
+    plant(out, elsewhere)
+    before = _snapshot(tmp_path)
+    with pytest.raises(OutputError) as caught:
+        package.write(out, "pkg", [_doc("a.docx", b"A")], {}, set())
+    assert f"is {what}" in caught.value.message and "nothing was changed" in caught.value.message
+    after = _snapshot(tmp_path)
+    after.pop(str(out / ".pkg.lock"))  # the lock file is ours, made beside the package
+    assert after == before
+
+
+def test_a_package_we_wrote_is_replaced(tmp_path):
+    out = tmp_path / "out"
+    package.write(out, "pkg", [_doc("a.docx", b"A")], {"v": 1}, set())
+    package.write(out, "pkg", [_doc("b.docx", b"B")], {"v": 2}, set())
+    assert sorted(p.name for p in (out / "pkg").iterdir()) == ["b.docx", "manifest.json"]
 
 
 def test_leftovers_of_a_killed_build_are_recovered(tmp_path):
