@@ -1,3 +1,3 @@
-from .cli import main
+from assembler.cli.commands import main
 
 main()

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import answers, catalog, context, manifest, package, rules, sandbox, schedule
-from .errors import InputError, Problem
-from .manifest import Status, package_name
+from assembler import answers, package, rules
+from assembler.answers import schedule
+from assembler.errors import InputError, Problem
+from assembler.package import manifest
+from assembler.package.manifest import Status, package_name
+from assembler.render import context
+from assembler.rules import catalog
+from assembler.templating import sandbox
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,10 @@ def unchanged(
 
 def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list[package.Document]:
     """Every needed deliverable, rendered and normalised (deterministic bytes)."""
-    from . import render_docx, render_xlsx  # heavy libraries load only when rendering
+    from assembler.render import (
+        excel,  # heavy libraries load only when rendering
+        word,
+    )
 
     docs = []
     common = context.shared(ans.data, plan, cat)  # what every document's context shares, built once
@@ -100,7 +108,7 @@ def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list
         if plan.get(item.id).action == "not needed":
             continue
         ctx = context.for_item(common, item)
-        renderer = render_xlsx.render_parts if item.kind == "xlsx" else render_docx.render_parts
+        renderer = excel.render_parts if item.kind == "xlsx" else word.render_parts
         parts = renderer(item.template, ctx)
         blob = package.normalize_parts(parts, ctx["doc"]["title"], ans.data["phase"]["document_date"])
         sandbox.check_size(item.template.name, blob)
@@ -144,7 +152,7 @@ def preview(
 def _with_redlines(
     result: Result, docs: list[package.Document], new_manifest: dict[str, Any]
 ) -> tuple[list[package.Document], dict[str, Any]]:
-    from . import redline
+    from assembler.review import redline
 
     when = result.answers.data["phase"]["document_date"]
     by_name = {d.name: d for d in docs}
@@ -213,7 +221,7 @@ def stage(
     result, docs, new_manifest = preview(path, out_root, templates, force, defaults, typed=typed, pdf=pdf)
     kept: set[str] = set()
     if docs and pdf:
-        from . import pdf as pdfs
+        from assembler.package import pdf as pdfs
 
         when = result.answers.data["phase"]["document_date"]
         docs, new_manifest, kept = pdfs.add(result.folder, docs, new_manifest, when, force)

@@ -1,7 +1,7 @@
 """Fill one template outside a package: ``assembler render TEMPLATE DATA -o FILE``.
 
 DATA is an answer file (validated, with the derived values our templates use) or, with
-``raw``, any YAML or JSON mapping used as it is (``yamlread.read_data``: JSON's own types; YAML
+``raw``, any YAML or JSON mapping used as it is (``answers.files.read_data``: JSON's own types; YAML
 by YAML 1.2's JSON schema). The file is written atomically.
 
 A template of ours gets the core properties its deliverable has in a package. A user's own
@@ -18,8 +18,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import catalog, context, package, pipeline, yamlread
-from .errors import UsageError
+from assembler import package, pipeline
+from assembler.answers import files
+from assembler.errors import UsageError
+from assembler.render import context
+from assembler.rules import catalog
 
 # What a Word template without core properties gets dated (python-docx would date it now).
 EPOCH = dt.date(2000, 1, 1)
@@ -32,9 +35,9 @@ def render_one(template: Path, data: Path, out: Path, raw: bool, templates: Path
     if out.suffix.lower() != kind:
         raise UsageError(f"{out}: the output must have the template's extension ({kind})")
     ctx, title, when = _context(template, data, raw, templates)
-    from . import render_docx, render_xlsx
+    from assembler.render import excel, word
 
-    blob = (render_xlsx.render if kind == ".xlsx" else render_docx.render)(template, ctx)
+    blob = (excel.render if kind == ".xlsx" else word.render)(template, ctx)
     if title is None and when is None and kind == ".docx" and not _has_core(template):
         when = EPOCH
     package.write_atomic(out, package.normalize(blob, title, when))
@@ -45,7 +48,7 @@ def _context(
 ) -> tuple[dict[str, Any], str | None, dt.date | None]:
     """The context, the title (None: the template's own) and the modified date (None: the template's)."""
     if raw:
-        tree = yamlread.read_data(data, word=template.suffix.lower() == ".docx")
+        tree = files.read_data(data, word=template.suffix.lower() == ".docx")
         return tree, None, source_date()
     ans, cat, plan = pipeline.load(data, templates)
     when = ans.data["phase"]["document_date"]

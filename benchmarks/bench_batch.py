@@ -40,7 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from assembler import context, manifest, pipeline, sandbox  # noqa: E402
+from assembler import pipeline  # noqa: E402
+from assembler.package import manifest  # noqa: E402
+from assembler.render import context  # noqa: E402
+from assembler.templating import sandbox  # noqa: E402
 
 from agencies import make_batch  # noqa: E402
 

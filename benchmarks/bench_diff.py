@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assembler import diff, diff_report, pipeline  # noqa: E402
+from assembler import pipeline  # noqa: E402
+from assembler.review import diff, diff_report  # noqa: E402
 
 EXAMPLE = ROOT / "answers" / "example.yaml"
 

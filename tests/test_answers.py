@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from assembler import answers
+from assembler.answers import validation
 from assembler.errors import InputError
 
 
@@ -173,7 +174,7 @@ def test_sections_validated_once_give_the_full_validation_result() -> None:
 
     first = answers.load(EXAMPLE)  # fills the per-section results
     again = answers.load(EXAMPLE)
-    full = dict(answers._Validator(answers.schema()).validated(dict(first.raw)))
+    full = dict(validation._Validator(answers.schema()).validated(dict(first.raw)))
     assert again.data == full
     again.data["people"].clear()  # type: ignore[attr-defined]  # a caller changing its answers...
     assert answers.load(EXAMPLE).data == full  # ...never changes what the next load returns

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assembler import answers, batch, batch_worker, pipeline
+from assembler import answers, pipeline
+from assembler.batch import run as batch
+from assembler.batch import worker as batch_worker
 
 from agencies import make_batch
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from test_batch import assert_complete
 
-from assembler import batch_worker
+from assembler.batch import worker
 
 from agencies import make_batch
 
 
-def _tasks(src: Path, out: Path, claims: str, count: int) -> tuple[batch_worker.Task, ...]:
+def _tasks(src: Path, out: Path, claims: str, count: int) -> tuple[worker.Task, ...]:
     return tuple(
-        batch_worker.Task(str(src / f"agency-{i:04d}.yaml"), str(out), None, str(src / "_defaults.yaml"), False, claims)
+        worker.Task(str(src / f"agency-{i:04d}.yaml"), str(out), None, str(src / "_defaults.yaml"), False, claims)
         for i in range(count)
     )
 
@@ -26,9 +26,9 @@ def test_a_chunk_stops_after_the_agency_in_hand_once_the_batch_is_stopped(tmp_pa
     claims = str(tmp_path / "claims")
     os.mkdir(claims)
     tasks = _tasks(src, out, claims, 3)
-    assert [o.status for o in batch_worker.build_chunk(tasks[:2])] == ["built", "built"]
-    (tmp_path / "claims" / batch_worker.STOP).touch()
-    assert [o.file for o in batch_worker.build_chunk(tasks[2:] + tasks[:1])] == ["agency-0002.yaml"]
+    assert [o.status for o in worker.build_chunk(tasks[:2])] == ["built", "built"]
+    (tmp_path / "claims" / worker.STOP).touch()
+    assert [o.file for o in worker.build_chunk(tasks[2:] + tasks[:1])] == ["agency-0002.yaml"]
     packages = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert packages == ["dhs0000-ecs0000", "dhs0001-ecs0001", "dhs0002-ecs0002"]
 
@@ -41,7 +41,7 @@ def test_a_package_that_cannot_be_written_fails_alone_while_the_next_is_made(tmp
     claims = str(tmp_path / "claims")
     os.mkdir(claims)
     tasks = _tasks(src, out, claims, 3)
-    outcomes = batch_worker.build_chunk(tasks)
+    outcomes = worker.build_chunk(tasks)
     assert [(o.file, o.status) for o in outcomes] == [
         ("agency-0000.yaml", "built"),
         ("agency-0001.yaml", "failed"),

@@ -300,7 +300,8 @@ def test_tricky_text_survives_verbatim_into_word(tmp_path):
 
 
 def test_an_unexpected_bug_prints_one_line_and_saves_the_traceback(monkeypatch, capsys):
-    from assembler import cli, pipeline
+    from assembler import pipeline
+    from assembler.cli import commands as cli
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("simulated bug")
@@ -317,8 +318,9 @@ def test_an_unexpected_bug_prints_one_line_and_saves_the_traceback(monkeypatch, 
 
 
 def test_oversized_output_is_refused(monkeypatch, tmp_path):
-    from assembler import pipeline, sandbox
+    from assembler import pipeline
     from assembler.errors import TemplateError
+    from assembler.templating import sandbox
 
     monkeypatch.setattr(sandbox, "MAX_OUTPUT", 10_000)
     with pytest.raises(TemplateError, match=r"charter\.docx: the rendered document is 0 MB, over the 0 MB limit"):

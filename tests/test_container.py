@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from assembler import container, render_docx
 from assembler.errors import TemplateError
+from assembler.render import container, word
 
 from conftest import ROOT
 
@@ -48,7 +48,7 @@ def test_external_entity_is_refused(tmp_path):
     message = refused(rezip(tmp_path, "evil.docx", evil))
     assert message.startswith("evil.docx: part word/document.xml declares a DOCTYPE or entities")
     with pytest.raises(TemplateError):
-        render_docx.render(rezip(tmp_path, "evil.docx", evil), {})
+        word.render(rezip(tmp_path, "evil.docx", evil), {})
 
 
 def test_zip_bomb_is_refused(tmp_path):
@@ -84,7 +84,7 @@ def test_not_a_document(tmp_path):
 def test_a_template_that_loops_too_long_is_stopped(tmp_path, monkeypatch):
     from docx import Document
 
-    from assembler import sandbox
+    from assembler.templating import sandbox
 
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.5)
     tpl = tmp_path / "loop.docx"
@@ -92,7 +92,7 @@ def test_a_template_that_loops_too_long_is_stopped(tmp_path, monkeypatch):
     doc.add_paragraph("{% for i in range(10000) %}{% for j in range(10000) %}{{ i }}{% endfor %}{% endfor %}")
     doc.save(tpl)
     with pytest.raises(TemplateError, match=r"loop\.docx: rendering took longer than 0\.5 s"):
-        render_docx.render(tpl, {})
+        word.render(tpl, {})
 
 
 def test_sandbox_refuses_python_internals_in_word(tmp_path):
@@ -103,7 +103,7 @@ def test_sandbox_refuses_python_internals_in_word(tmp_path):
     doc.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
     doc.save(tpl)
     with pytest.raises(TemplateError, match="unsafe"):
-        render_docx.render(tpl, {})
+        word.render(tpl, {})
 
 
 def test_huge_ranges_are_refused(tmp_path):
@@ -114,4 +114,4 @@ def test_huge_ranges_are_refused(tmp_path):
     doc.add_paragraph("{% for i in range(100000000) %}x{% endfor %}")
     doc.save(tpl)
     with pytest.raises(TemplateError, match=r"range\(\) above 10000 is not allowed"):
-        render_docx.render(tpl, {})
+        word.render(tpl, {})

@@ -13,7 +13,8 @@ import pytest
 from docx import Document
 from openpyxl import Workbook
 
-from assembler import diff, pipeline
+from assembler import pipeline
+from assembler.review import diff
 
 from conftest import EXAMPLE, ROOT
 

@@ -14,12 +14,12 @@ import pytest
 from docx import Document
 from docx.shared import Inches
 
-from assembler import docx_body, render_docx, ziputil
+from assembler.render import word, word_body, ziputil
 
 from agencies import make_batch
 from conftest import ROOT
 
-W = docx_body.W
+W = word_body.W
 START = f'<w:body xmlns:w="{W}">'
 
 
@@ -29,20 +29,20 @@ def _document(blob: bytes) -> bytes:
 
 
 def _fast(template: Path, ctx: dict[str, Any]) -> bytes:
-    prepared = render_docx._prepared(template, render_docx._check_container(template))
+    prepared = word._prepared(template, word._check_container(template))
     assert prepared is not None
     parts = prepared.render(dict(ctx))
     return ziputil.write([p if isinstance(p, ziputil.Member) else ziputil.deflate(*p) for p in parts])
 
 
 def _same_as_docxtpl(template: Path, ctx: dict[str, Any]) -> bytes:
-    fast, slow = _fast(template, ctx), render_docx._render_docxtpl(template, ctx)
+    fast, slow = _fast(template, ctx), word._render_docxtpl(template, ctx)
     assert _document(fast) == _document(slow)
     return fast
 
 
-def _elements(template: Path) -> docx_body.Elements:
-    prepared = render_docx._prepared(template, render_docx._check_container(template))
+def _elements(template: Path) -> word_body.Elements:
+    prepared = word._prepared(template, word._check_container(template))
     assert prepared is not None
     return prepared.elements
 
@@ -54,17 +54,17 @@ def test_split_keeps_every_character_and_finds_top_level_elements() -> None:
         '<w:p w:rsidR="1"><w:r><w:pict><w:txbxContent><w:p>in a text box</w:p></w:txbxContent></w:pict></w:r></w:p>'
         "<w:bookmarkStart w:id='0'/><w:sectPr/>"
     )
-    start, end, pieces = docx_body._split(START + inner + "</w:body>")  # type: ignore[misc]
+    start, end, pieces = word_body._split(START + inner + "</w:body>")  # type: ignore[misc]
     assert (start, end) == (START, "</w:body>")
     assert "".join(pieces) == inner
     assert [p[:7] for p in pieces] == ["\n ", "<w:p><w", "<w:tbl>", "<w:p w:", "<w:book", "<w:sect"]
     assert pieces[2].endswith("</w:tbl> tail ")
     for odd in ("<!-- c -->", "<?pi x?>", "<w:p>", "</w:p>"):
-        assert docx_body._split(START + odd + "</w:body>") is None
+        assert word_body._split(START + odd + "</w:body>") is None
 
 
 def test_pieces_that_are_not_well_formed_alone_are_left_to_docxtpl() -> None:
-    elements = docx_body.Elements()
+    elements = word_body.Elements()
     good = START + "<w:p><w:r><w:t>a &amp; b</w:t></w:r></w:p></w:body>"
     elements.frames[START] = (b"<doc>", b"</doc>")
     assert elements.document(good) == (b"<doc><w:p><w:r><w:t>a &amp; b</w:t></w:r></w:p></doc>", 0)
@@ -114,7 +114,7 @@ def test_images_are_numbered_across_elements_and_sections_counted(tmp_path: Path
     first = _same_as_docxtpl(template, {"name": "Ada", "show": True})
     assert _elements(template).frames  # learnt from that render
     whole = []
-    monkeypatch.setattr(render_docx, "_fix_tables", lambda xml: whole.append(xml))  # the whole-document path
+    monkeypatch.setattr(word, "_fix_tables", lambda xml: whole.append(xml))  # the whole-document path
     for ctx in ({"name": "Bob", "show": False}, {"name": "Cy", "show": True}, {"name": "Bob", "show": False}):
         blob = _same_as_docxtpl(template, ctx)
         ids = [int(x) for x in re.findall(rb'<wp:docPr id="(\d+)"', _document(blob))]
@@ -125,7 +125,8 @@ def test_images_are_numbered_across_elements_and_sections_counted(tmp_path: Path
 
 
 def test_every_template_over_many_agencies(tmp_path: Path) -> None:
-    from assembler import context, pipeline
+    from assembler import pipeline
+    from assembler.render import context
 
     src = make_batch(tmp_path / "agencies", 12)
     templates = sorted((ROOT / "templates" / "docx").glob("*.docx"))
@@ -135,13 +136,13 @@ def test_every_template_over_many_agencies(tmp_path: Path) -> None:
         common = context.shared(ans.data, plan, cat)
         for item in (d for d in cat.deliverables if d.kind == "docx"):
             ctx = context.for_item(common, item)
-            prepared = render_docx._prepared(item.template, render_docx._check_container(item.template))
+            prepared = word._prepared(item.template, word._check_container(item.template))
             assert prepared is not None
-            body = render_docx._fill(prepared.body, dict(ctx))
+            body = word._fill(prepared.body, dict(ctx))
             known = prepared.elements.document(body)
             if known is not None:
                 used[item.template] += 1
-                assert known[0] == _document(render_docx._render_docxtpl(item.template, ctx)), (i, item.id)
+                assert known[0] == _document(word._render_docxtpl(item.template, ctx)), (i, item.id)
             else:
                 _fast(item.template, ctx)  # the whole-document path, which learns the frame
     assert all(n >= 10 for n in used.values()), used
@@ -149,8 +150,8 @@ def test_every_template_over_many_agencies(tmp_path: Path) -> None:
 
 def test_the_kept_elements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     entries = 3
-    monkeypatch.setattr(docx_body, "_MAX_ENTRIES", entries)
-    elements = docx_body.Elements()
+    monkeypatch.setattr(word_body, "_MAX_ENTRIES", entries)
+    elements = word_body.Elements()
     elements.frames[START] = (b"", b"")
     for i in range(10):
         assert elements.document(START + f"<w:p>{i}</w:p><w:p>same</w:p></w:body>") is not None
@@ -160,6 +161,6 @@ def test_the_kept_elements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_end_of_an_element_counts_nested_ones_of_its_name() -> None:
     text = '<w:p><w:pPr/><w:p/><w:p\n w:x="1"><w:p>deep</w:p></w:p></w:p>tail'
-    assert text[: docx_body._closed(text, "w:p", len("<w:p>"))].endswith("</w:p></w:p></w:p>")
-    assert docx_body._closed("<w:p><w:p>unclosed</w:p>", "w:p", len("<w:p>")) == -1
-    assert docx_body._closed("<w:tbl><w:tblPr/></w:tbl>", "w:tbl", len("<w:tbl>")) == len("<w:tbl><w:tblPr/></w:tbl>")
+    assert text[: word_body._closed(text, "w:p", len("<w:p>"))].endswith("</w:p></w:p></w:p>")
+    assert word_body._closed("<w:p><w:p>unclosed</w:p>", "w:p", len("<w:p>")) == -1
+    assert word_body._closed("<w:tbl><w:tblPr/></w:tbl>", "w:tbl", len("<w:tbl>")) == len("<w:tbl><w:tblPr/></w:tbl>")

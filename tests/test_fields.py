@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 
-from assembler import catalog, fields, manifest, pipeline
+from assembler import pipeline
+from assembler.package import manifest
+from assembler.rules import catalog
+from assembler.templating import fields
 
 from conftest import EXAMPLE
 

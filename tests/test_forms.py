@@ -1,7 +1,7 @@
 """Form posts into answer trees (as typed) and each field's problems, from the question data."""
 
-from assembler import forms, questions
-from assembler.form_views import Builder
+from assembler.interview import forms, questions
+from assembler.interview.form_views import Builder
 
 STEPS = {s.key: s for s in forms.steps(questions.load())}
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from assembler import answers, interview, questions
+from assembler import answers
+from assembler.interview import questions
+from assembler.interview import terminal as interview
 
 from conftest import soffice_convert
 

@@ -12,8 +12,9 @@ from docx import Document
 from test_batch import run_batch
 from test_cli import PACKAGE, run
 
-from assembler import catalog, layers
 from assembler.errors import CatalogError, OutputError
+from assembler.package import starter
+from assembler.rules import catalog
 
 from conftest import ANSWERS, EXAMPLE, ROOT, soffice_convert
 
@@ -66,7 +67,7 @@ def test_init_templates_then_one_override_changes_only_that_document(tmp_path):
 def test_init_templates_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(OutputError, match="not empty"):
-        layers.start(catalog.DEFAULT_TEMPLATES, tmp_path)
+        starter.start(catalog.DEFAULT_TEMPLATES, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
 
 
@@ -196,12 +197,12 @@ def test_render_uses_agency_folder_for_context(tmp_path):
 
 
 def test_init_templates_force_refuses_a_read_only_file_before_writing_any(tmp_path):
-    first = layers.start(catalog.DEFAULT_TEMPLATES, tmp_path)
+    first = starter.start(catalog.DEFAULT_TEMPLATES, tmp_path)
     (tmp_path / "mine.txt").write_text("keep me")
     locked = tmp_path / "docx" / "charter.docx"
     locked.write_bytes(b"the agency's own charter")
     locked.chmod(0o444)
     before = {p: p.read_bytes() for p in [*first, tmp_path / "mine.txt"]}
     with pytest.raises(OutputError, match=r"charter\.docx: is read-only; not replaced"):
-        layers.start(catalog.DEFAULT_TEMPLATES, tmp_path, force=True)
+        starter.start(catalog.DEFAULT_TEMPLATES, tmp_path, force=True)
     assert {p: p.read_bytes() for p in before} == before  # nothing written, nothing removed

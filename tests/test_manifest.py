@@ -6,7 +6,9 @@ import copy
 import shutil
 from pathlib import Path
 
-from assembler import catalog, layers, manifest, pipeline
+from assembler import pipeline
+from assembler.package import manifest, starter
+from assembler.rules import catalog
 
 from conftest import ANSWERS, EXAMPLE
 
@@ -25,7 +27,7 @@ def test_the_record_lists_each_document_with_its_inputs_and_hashes() -> None:
 
 def test_the_inputs_hash_follows_every_template_file(tmp_path: Path) -> None:
     ours = tmp_path / "ours"
-    layers.start(catalog.DEFAULT_TEMPLATES, ours, force=False)
+    starter.start(catalog.DEFAULT_TEMPLATES, ours, force=False)
     cat = catalog.load(ours)
     before = manifest.inputs_sha256("a" * 64, cat)
     agenda = ours / "docx" / "launch_agenda.docx"

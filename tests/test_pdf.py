@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from test_cli import PACKAGE, run
 
-from assembler import pdf
 from assembler.errors import ConversionError
-from assembler.package import Document
+from assembler.package import pdf
+from assembler.package.files import Document
 
 from conftest import EXAMPLE
 

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assembler import answerfile, answers, questions
+from assembler import answers
 from assembler.errors import CatalogError
+from assembler.interview import answerfile, questions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +29,7 @@ def test_every_schema_field_is_asked_with_its_kind():
 
 
 def test_a_question_file_that_misses_a_field_or_names_an_unknown_one_is_refused(tmp_path):
-    text = (ROOT / "assembler" / "questions.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "assembler" / "interview" / "questions.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "questions.yaml"
     broken.write_text(
         text.replace("      - key: division\n", "      - key: divison\n")

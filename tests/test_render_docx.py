@@ -15,8 +15,10 @@ from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assembler import context, package, pipeline, render_docx, ziputil
+from assembler import package, pipeline
 from assembler.errors import TemplateError
+from assembler.package import office
+from assembler.render import context, word, word_body, ziputil
 
 from conftest import ALL_ANSWERS, ROOT
 
@@ -30,20 +32,18 @@ def _members(blob: bytes) -> dict[str, bytes]:
 
 def _fast(template: Path, ctx: dict[str, Any]) -> bytes:
     """The prepared path only (render() would quietly fall back to docxtpl)."""
-    prepared = render_docx._prepared(template, render_docx._check_container(template))
+    prepared = word._prepared(template, word._check_container(template))
     assert prepared is not None, f"{template.name} is not prepared"
     parts = prepared.render(dict(ctx))
     return ziputil.write([p if isinstance(p, ziputil.Member) else ziputil.deflate(*p) for p in parts])
 
 
 def _same(template: Path, ctx: dict[str, Any]) -> bytes:
-    fast, slow = _fast(template, ctx), render_docx._render_docxtpl(template, ctx)
+    fast, slow = _fast(template, ctx), word._render_docxtpl(template, ctx)
     assert _members(fast) == _members(slow)
     assert package.normalize(fast, "T", WHEN) == package.normalize(slow, "T", WHEN)
-    assert render_docx.render(template, ctx) == fast
-    assert package.normalize_parts(render_docx.render_parts(template, ctx), "T", WHEN) == package.normalize(
-        slow, "T", WHEN
-    )
+    assert word.render(template, ctx) == fast
+    assert package.normalize_parts(word.render_parts(template, ctx), "T", WHEN) == package.normalize(slow, "T", WHEN)
     return fast
 
 
@@ -110,17 +110,17 @@ def test_header_footer_row_loop_and_paragraph_condition(tmp_path):
 def test_parts_of_a_template_docxtpl_renders_normalise_the_same(tmp_path, monkeypatch):
     template = _small_template(tmp_path / "small.docx")
     ctx = _ctx("Ada", True, [("bolts", 3)])
-    monkeypatch.setattr(render_docx, "_prepared", lambda *_: None)  # as for a template that cannot be prepared
-    parts = render_docx.render_parts(template, ctx)
+    monkeypatch.setattr(word, "_prepared", lambda *_: None)  # as for a template that cannot be prepared
+    parts = word.render_parts(template, ctx)
     assert all(isinstance(p, tuple) and not isinstance(p, ziputil.Member) for p in parts)
-    expected = package.normalize(render_docx._render_docxtpl(template, ctx), "T", WHEN)
+    expected = package.normalize(word._render_docxtpl(template, ctx), "T", WHEN)
     assert package.normalize_parts(parts, "T", WHEN) == expected
     assert "Hello Ada" in _text(expected)
 
 
 def test_template_edited_on_disk_is_picked_up(tmp_path):
     template = _small_template(tmp_path / "small.docx")
-    assert "Hello Ada" in _text(render_docx.render(template, _ctx("Ada", True, [])))
+    assert "Hello Ada" in _text(word.render(template, _ctx("Ada", True, [])))
     stat = template.stat()
     _small_template(template, greeting="Welcome")
     os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
@@ -133,7 +133,7 @@ def test_errors_are_reported_as_docxtpl_reports_them(tmp_path):
     ctx = _ctx("Ada", True, [])
     del ctx["owner"]
     with pytest.raises(TemplateError, match=r"small\.docx, footer: unknown field 'owner'"):
-        render_docx.render(template, ctx)
+        word.render(template, ctx)
 
 
 def test_footnotes_render_as_docxtpl_does(tmp_path):
@@ -174,7 +174,7 @@ def _zipfile_normalize(blob: bytes, title: str, when: dt.date) -> bytes:
         for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
             data = src.read(name)
             if name == "docProps/core.xml":
-                data = package._fix_core(data, title, stamp)
+                data = office._fix_core(data, title, stamp)
             info = zipfile.ZipInfo(name, package.ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
@@ -212,7 +212,9 @@ TOKENS = ["<w:p>", '<w:p w:rsidR="1">', "</w:p>", "<w:pPr/>", "<w:r><w:t>", "</w
 @settings(max_examples=400, deadline=None)
 def test_listings_resolved_near_their_characters_as_everywhere(tokens: list[str]) -> None:
     xml = "".join(tokens)
-    assert render_docx._resolve_listings(xml) == render_docx._PARAGRAPH.sub(render_docx._resolve_listing, xml)
+    assert word_body.resolve_listings(xml, word._resolve_listing) == word_body._PARAGRAPH.sub(
+        word._resolve_listing, xml
+    )
 
 
 def test_listings_in_nested_and_unclosed_paragraphs() -> None:
@@ -223,5 +225,7 @@ def test_listings_in_nested_and_unclosed_paragraphs() -> None:
         "<w:p>open\n",
         "<w:p>x</w:p><w:p>\n</w:p><w:p>y\f</w:p>tail\t",
     ):
-        assert render_docx._resolve_listings(xml) == render_docx._PARAGRAPH.sub(render_docx._resolve_listing, xml)
-    assert "<w:br/>" in render_docx._resolve_listings("<w:p><w:r><w:t>a\nb</w:t></w:r></w:p>")
+        assert word_body.resolve_listings(xml, word._resolve_listing) == word_body._PARAGRAPH.sub(
+            word._resolve_listing, xml
+        )
+    assert "<w:br/>" in word_body.resolve_listings("<w:p><w:r><w:t>a\nb</w:t></w:r></w:p>", word._resolve_listing)

@@ -18,8 +18,10 @@ from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 
-from assembler import catalog, context, package, pipeline, render_xlsx, xlsx_xml
+from assembler import package, pipeline
 from assembler.errors import TemplateError
+from assembler.render import context, excel, excel_xml
+from assembler.rules import catalog
 
 from conftest import ALL_ANSWERS, soffice_convert
 
@@ -37,7 +39,7 @@ def template(tmp_path: Path, rows: list[list[object]], name: str = "t.xlsx") -> 
 
 
 def filled(path: Path, context: dict[str, object]):
-    return load_workbook(io.BytesIO(render_xlsx.render(path, context)))["Data"]
+    return load_workbook(io.BytesIO(excel.render(path, context)))["Data"]
 
 
 def test_native_values_repeated_rows_and_formulas(tmp_path):
@@ -76,7 +78,7 @@ def test_answer_text_never_becomes_a_formula(tmp_path, text):
 def test_injection_shows_as_typed_in_libreoffice(tmp_path):
     path = template(tmp_path, [["{{ a }}", "{{ b }}", "{{ c }}"]])
     out = tmp_path / "out.xlsx"
-    out.write_bytes(render_xlsx.render(path, {"a": "=1+1", "b": "@SUM(1,2)", "c": "-5 apples"}))
+    out.write_bytes(excel.render(path, {"a": "=1+1", "b": "@SUM(1,2)", "c": "-5 apples"}))
     (csv_file,) = soffice_convert(out, "csv", tmp_path / "csv")
     assert csv_file.read_text().strip() == '=1+1,"@SUM(1,2)",-5 apples'
 
@@ -84,31 +86,31 @@ def test_injection_shows_as_typed_in_libreoffice(tmp_path):
 def test_over_long_text_is_refused_not_cut(tmp_path):
     path = template(tmp_path, [["x", "{{ value }}"]])
     with pytest.raises(TemplateError) as info:
-        render_xlsx.render(path, {"value": "y" * 40_000})
+        excel.render(path, {"value": "y" * 40_000})
     assert str(info.value) == "t.xlsx, sheet Data, cell B1: 40,000 characters; an Excel cell holds at most 32,767"
 
 
 def test_errors_name_sheet_cell_and_field(tmp_path):
     path = template(tmp_path, [["ok"], ["{{ itmes | length }}"]])
     with pytest.raises(TemplateError) as info:
-        render_xlsx.render(path, {"items": []})
+        excel.render(path, {"items": []})
     assert str(info.value) == "t.xlsx, sheet Data, cell A2: unknown field 'itmes'; did you mean 'items'?"
     path = template(tmp_path, [["{{ formula('=A{a}', a=name) }}"]])
     with pytest.raises(TemplateError, match="must be a whole number"):
-        render_xlsx.render(path, {"name": "1)+HYPERLINK(x"})
+        excel.render(path, {"name": "1)+HYPERLINK(x"})
 
 
 def test_sandbox_blocks_python_internals(tmp_path):
     path = template(tmp_path, [["{{ items.__class__.__mro__ }}"]])
     with pytest.raises(TemplateError, match=r"unsafe|__class__"):
-        render_xlsx.render(path, {"items": []})
+        excel.render(path, {"items": []})
 
 
 def test_not_a_workbook(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_text("hello")
     with pytest.raises(TemplateError, match=r"bad\.xlsx: not a \.xlsx file \(not a zip container\)"):
-        render_xlsx.render(bad, {})
+        excel.render(bad, {})
 
 
 def test_date_in_a_general_cell_gets_a_date_format(tmp_path):
@@ -122,15 +124,15 @@ def test_date_in_a_general_cell_gets_a_date_format(tmp_path):
 def test_control_characters_and_lists_are_errors_naming_the_cell(tmp_path):
     path = template(tmp_path, [["{{ value }}"]])
     with pytest.raises(TemplateError, match=r"^t\.xlsx, sheet Data, cell A1: contains a control character"):
-        render_xlsx.render(path, {"value": "bell\x07"})
+        excel.render(path, {"value": "bell\x07"})
     with pytest.raises(TemplateError, match=r"^t\.xlsx, sheet Data, cell A1: a list cannot be stored in a cell"):
-        render_xlsx.render(path, {"value": [1, 2]})
+        excel.render(path, {"value": [1, 2]})
 
 
 def test_rendering_twice_gives_the_same_bytes_and_sees_template_edits(tmp_path):
     path = template(tmp_path, [["{{ value }}"]])
-    first = render_xlsx.render(path, {"value": "a"})
-    assert render_xlsx.render(path, {"value": "a"}) == first
+    first = excel.render(path, {"value": "a"})
+    assert excel.render(path, {"value": "a"}) == first
     template(tmp_path, [["Edited {{ value }}"], ["second row"]])
     ws = filled(path, {"value": "a"})
     assert [c.value for c in ws["A"]] == ["Edited a", "second row"]
@@ -139,9 +141,9 @@ def test_rendering_twice_gives_the_same_bytes_and_sees_template_edits(tmp_path):
 def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
     """The former renderer (openpyxl load, fill, save): the reference the XML writer must match."""
     wb = load_workbook(template_path)
-    base = {**ctx, "formula": render_xlsx.formula}
+    base = {**ctx, "formula": excel.formula}
     for ws in wb.worksheets:
-        sheet = render_xlsx._Sheet(template_path.name, None, base, None)  # type: ignore[arg-type]
+        sheet = excel._Sheet(template_path.name, None, base, None)  # type: ignore[arg-type]
         sheet.where = lambda cell, ws=ws: f"{template_path.name}, sheet {ws.title}, cell {cell}"  # type: ignore[method-assign]
         rows = [
             (r, ws.row_dimensions[r].height, [(c.column, c.value, copy(c._style)) for c in row])
@@ -151,12 +153,12 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
         out_row, shift_at, shift = 1, [], 0
         for src_row, height, cells in rows:
             first = cells[0][1] if cells else None
-            loop = render_xlsx._LOOP.match(first) if isinstance(first, str) else None
+            loop = excel._LOOP.match(first) if isinstance(first, str) else None
             items: list[Any] = [None]
             if loop:
                 items = list(sheet.evaluate(loop.group(2), {}, f"A{src_row}") or [])
                 cells = [(cells[0][0], str(first)[loop.end() :], cells[0][2]), *cells[1:]]
-                sheet.spans[loop.group(1)] = render_xlsx.Span(out_row, out_row + len(items) - 1, len(items))
+                sheet.spans[loop.group(1)] = excel.Span(out_row, out_row + len(items) - 1, len(items))
                 shift_at.append(src_row)
                 shift += len(items) - 1
             for item in items:
@@ -166,7 +168,7 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
                     cell = ws.cell(row=out_row, column=column)
                     cell._style = copy(style)
                     value = sheet.value(raw, out_row, {loop.group(1): item} if loop else {}, cell.coordinate)
-                    if isinstance(value, render_xlsx.Formula):
+                    if isinstance(value, excel.Formula):
                         cell.value = value.text
                     elif isinstance(value, str):
                         cell.value, cell.data_type = value, "s"
@@ -175,15 +177,15 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
                 out_row += 1
         if shift_at:
             if ws.auto_filter.ref:
-                ws.auto_filter.ref = xlsx_xml.stretch(ws.auto_filter.ref, shift)
+                ws.auto_filter.ref = excel_xml.stretch(ws.auto_filter.ref, shift)
             if ws.print_area:
                 areas = ws.print_area.split(",")
-                ws.print_area = [xlsx_xml.stretch(a.split("!")[-1].replace("$", ""), shift) for a in areas]
+                ws.print_area = [excel_xml.stretch(a.split("!")[-1].replace("$", ""), shift) for a in areas]
             rules = [(str(cf.sqref), cf.rules) for cf in ws.conditional_formatting]
             ws.conditional_formatting = ConditionalFormattingList()
             for ref, cf_rules in rules:
                 for rule in cf_rules:
-                    ws.conditional_formatting.add(" ".join(xlsx_xml.stretch(r, shift) for r in ref.split()), rule)
+                    ws.conditional_formatting.add(" ".join(excel_xml.stretch(r, shift) for r in ref.split()), rule)
         for hf in (ws.oddHeader, ws.oddFooter, ws.evenHeader, ws.evenFooter):
             for part in (hf.left, hf.center, hf.right):
                 if part.text and "{{" in part.text:
@@ -200,7 +202,7 @@ def _workbook_facts(blob: bytes) -> dict[str, Any]:
     """
     wb = load_workbook(io.BytesIO(blob))
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:  # openpyxl does not read back the filter names
-        names = ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{{{xlsx_xml.NS}}}definedName")
+        names = ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{{{excel_xml.NS}}}definedName")
         facts: dict[str, Any] = {"names": sorted((tuple(sorted(n.attrib.items())), n.text) for n in names)}
     for ws in wb.worksheets:
         facts[ws.title] = {
@@ -231,12 +233,12 @@ def test_xml_writer_matches_the_openpyxl_renderer(answers_path):
     ans, cat, plan = pipeline.load(answers_path, None)
     item: catalog.Deliverable = next(d for d in cat.deliverables if d.kind == "xlsx")
     ctx = context.build(ans.data, plan, cat, item)
-    new = render_xlsx.render(item.template, ctx)
+    new = excel.render(item.template, ctx)
     assert _workbook_facts(new) == _workbook_facts(_reference_render(item.template, ctx))
-    assert render_xlsx.render(item.template, ctx) == new  # deterministic, also from the cache
+    assert excel.render(item.template, ctx) == new  # deterministic, also from the cache
     # The parts handed to the packager give what normalising the rendered file gives.
     when = ans.data["phase"]["document_date"]
-    parts = render_xlsx.render_parts(item.template, ctx)
+    parts = excel.render_parts(item.template, ctx)
     assert package.normalize_parts(parts, "T", when) == package.normalize(new, "T", when)
 
 
@@ -268,11 +270,11 @@ def test_xml_writer_matches_the_openpyxl_renderer_on_a_busy_template(tmp_path):
     ]
     items.append({"name": "=c", "when": None, "n": -1})
     ctx = {"title": "R&D <x>", "items": items, "none": []}
-    new = render_xlsx.render(path, ctx)
+    new = excel.render(path, ctx)
     facts = _workbook_facts(new)
     assert facts == _workbook_facts(_reference_render(path, ctx))
     assert facts["Data"]["filter"] == "A1:D3" and facts["Data"]["print"][2] == "'Data'!$A$1:$D$5"
-    assert render_xlsx.sources(path) == _reference_sources(path)
+    assert excel.sources(path) == _reference_sources(path)
 
 
 def test_a_set_in_one_cell_stays_in_that_cell(tmp_path):
@@ -281,7 +283,7 @@ def test_a_set_in_one_cell_stays_in_that_cell(tmp_path):
     ws = filled(ws_path, {})
     assert [c.value for c in ws[1]] == ["5", False]
     with pytest.raises(TemplateError) as info:
-        render_xlsx.render(path, {"items": []})
+        excel.render(path, {"items": []})
     assert str(info.value) == "t.xlsx, sheet Data, cell C1: unknown field 'itmes'; did you mean 'items'?"
 
 
@@ -309,11 +311,11 @@ def test_excel_style_parts_shared_formulas_prefixes_and_calc_chain(tmp_path):
                 .replace("<x:f>A2*2</x:f>", shared.replace("<f", "<x:f").replace("</f>", "</x:f>"))
                 .replace("<x:f>A3*2</x:f>", '<x:f t="shared" si="0"/>')
             ),
-            "xl/calcChain.xml": lambda _: f'<calcChain xmlns="{xlsx_xml.NS}"><c r="B2" i="1"/></calcChain>',
+            "xl/calcChain.xml": lambda _: f'<calcChain xmlns="{excel_xml.NS}"><c r="B2" i="1"/></calcChain>',
             "xl/_rels/workbook.xml.rels": lambda x: x.replace("</Relationships>", chain + "</Relationships>"),
         },
     )
-    blob = render_xlsx.render(path, {"items": ["a", "b"]})
+    blob = excel.render(path, {"items": ["a", "b"]})
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         assert "xl/calcChain.xml" not in zf.namelist() and b"calcChain" not in zf.read("xl/_rels/workbook.xml.rels")
     ws = load_workbook(io.BytesIO(blob))["Data"]
@@ -332,7 +334,7 @@ def _reference_sources(path: Path) -> list[str]:
     for ws in load_workbook(path).worksheets:
         for row in ws.iter_rows():
             texts = [c.value for c in row if isinstance(c.value, str) and not c.value.startswith("=")]
-            if texts and (loop := render_xlsx._LOOP.match(texts[0])):
+            if texts and (loop := excel._LOOP.match(texts[0])):
                 body = " ".join([texts[0][loop.end() :], *texts[1:]])
                 out.append(f"{{% for {loop.group(1)} in {loop.group(2)} %}}{body}{{% endfor %}}")
             elif texts:
@@ -343,5 +345,5 @@ def _reference_sources(path: Path) -> list[str]:
 
 def test_sources_match_the_openpyxl_reading():
     path = catalog.DEFAULT_TEMPLATES / "xlsx" / "master_schedule.xlsx"
-    assert render_xlsx.sources(path) == _reference_sources(path)
-    assert any("{% for t in schedule_rows %}" in s for s in render_xlsx.sources(path))
+    assert excel.sources(path) == _reference_sources(path)
+    assert any("{% for t in schedule_rows %}" in s for s in excel.sources(path))

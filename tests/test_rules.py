@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assembler import answers, catalog, rules
+from assembler import answers, rules
 from assembler.errors import CatalogError
+from assembler.rules import catalog, decisions
 
 from conftest import ANSWERS, ROOT
 
@@ -91,7 +92,7 @@ def test_every_plan_of_the_seed_is_decided(cat):
 def test_months_between():
     import datetime as dt
 
-    from assembler.sandbox import months_between
+    from assembler.templating.sandbox import months_between
 
     assert months_between(dt.date(2025, 2, 14), dt.date(2027, 1, 4)) == 22
     assert months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
@@ -134,7 +135,7 @@ def test_decisions_recalled_only_for_the_same_answers(cat, monkeypatch):
     data = answers.load(ANSWERS / "example.yaml").data
 
     def fresh(data):
-        monkeypatch.setattr(rules, "_MEMO", type(rules._MEMO)())
+        monkeypatch.setattr(decisions, "_MEMO", type(decisions._MEMO)())
         return rules.decide(data, cat)
 
     for path in sorted(ANSWERS.glob("*.yaml")):

@@ -6,7 +6,7 @@ import pytest
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from assembler import sandbox
+from assembler.templating import sandbox
 
 
 class Mapping(dict):  # a dict subclass keeps Jinja's own lookup

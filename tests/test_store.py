@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from assembler.store import DB_NAME, Store, token_sha256, valid_id
+from assembler.web.store import DB_NAME, Store, token_sha256, valid_id
 
 
 def test_a_workspace_opens_with_its_token_only_and_the_token_is_not_stored(tmp_path):

@@ -8,7 +8,9 @@ from docx import Document
 from openpyxl import Workbook
 from test_cli import run
 
-from assembler import catalog, context, context_fields, pipeline, template_check
+from assembler import pipeline
+from assembler.render import context, context_fields, template_check
+from assembler.rules import catalog
 
 from conftest import ALL_ANSWERS
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assembler import answers, typed
+from assembler import answers
+from assembler.answers import typed
 
 BASE = "a:\n  x: one\n  y: two\nl:\n  - p\n  - q\ns: old\nm:\n  k: v\n"
 TOP = "a:\n  y: TWO\nl:\n  - r\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assembler.store import Store
+from assembler.web.store import Store
 
 from conftest import EXAMPLE
 from webforms import csrf_of, make_client, new_workspace
@@ -87,7 +87,7 @@ def test_pages_are_sent_with_a_strict_policy_and_answers_are_escaped(tmp_path):
 def test_create_workspace_prints_a_token_that_opens_it(tmp_path):
     from click.testing import CliRunner
 
-    from assembler.cli import cli
+    from assembler.cli.commands import cli
 
     result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path), "--create-workspace", "Cascadia DHS"])
     assert result.exit_code == 0, result.output

@@ -7,8 +7,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from assembler import answers, yamlread
-from assembler.store import Store
+from assembler import answers
+from assembler.answers import yamlread
+from assembler.web.store import Store
 
 from conftest import EXAMPLE
 from webforms import make_client

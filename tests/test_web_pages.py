@@ -6,7 +6,9 @@ import zipfile
 import docx
 import pytest
 
-from assembler import answers, forms, questions, yamlread
+from assembler import answers
+from assembler.answers import yamlread
+from assembler.interview import forms, questions
 
 from conftest import ANSWERS, EXAMPLE
 from webforms import as_post, csrf_of, interview_form, make_client, new_workspace, wait_for_build

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assembler import yamlread
+from assembler.answers import yamlread
 from assembler.errors import InputError
 
 

@@ -92,7 +92,7 @@ def make_client(data, auth: str = "none", processes: bool = False):  # type: ign
     """A TestClient over a fresh app on ``data`` (builds in threads unless ``processes``)."""
     from fastapi.testclient import TestClient
 
-    from assembler import web
+    from assembler.web import app as web
 
     return TestClient(web.create_app(web.Settings(data=data, auth=auth, processes=processes)))
 

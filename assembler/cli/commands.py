@@ -1,0 +1,280 @@
+"""The command line: every command and its options; the only module importing click, and
+``main``, the one place errors become messages and exit codes.
+
+A command declares its options and calls ``run`` (or ``progress`` for a batch), which does the
+work through ``pipeline`` and the stages; nothing here decides or renders.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from assembler import __version__
+from assembler.errors import AssemblerError, UsageError
+
+from . import run
+
+ANSWERS = click.Path(dir_okay=False, path_type=Path)
+TEMPLATES_OPT = click.option(
+    "--templates",
+    "templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Your templates folder (docx/, xlsx/, catalog.yaml, rules.yaml), laid over ours template by template.",
+)
+PDF_OPT = click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
+
+
+def _out_option(help_text: str) -> Any:
+    return click.option(
+        "-o",
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("outputs"),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def _exit(code: int) -> None:
+    if code:
+        raise _Exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="assembler")
+def cli() -> None:
+    """Assemble a project office's deliverable package from interview answers."""
+
+
+@cli.command()
+@click.argument("answer_files", nargs=-1, required=True, type=ANSWERS)
+@_out_option("Output root; each package goes to OUT/<agency-system>/.")
+@TEMPLATES_OPT
+@click.option("--force", is_flag=True, help="Rewrite every document even when unchanged.")
+@click.option("--redline", is_flag=True, help="Beside each regenerated .docx, write a tracked-changes copy.")
+@PDF_OPT
+def build(
+    answer_files: tuple[Path, ...], out: Path, templates: Path | None, force: bool, redline: bool, pdf: bool
+) -> None:
+    """Build the deliverable package of each answer file."""
+    _exit(run.build(answer_files, out, templates=templates, force=force, redline=redline, pdf=pdf))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@_out_option("Output root; each agency's package goes to OUT/<agency-system>/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
+@TEMPLATES_OPT
+@click.option("--force", is_flag=True, help="Rebuild every agency even when unchanged.")
+@PDF_OPT
+def batch(
+    folder: Path, out: Path, jobs: int | None, scheduler: str | None, templates: Path | None, force: bool, pdf: bool
+) -> None:
+    """Build every agency file (*.yaml) in FOLDER; FOLDER/_defaults.yaml sits under each.
+
+    Exit 0 when every agency was built (or was already up to date), 1 when any failed.
+    """
+    from assembler.batch import run as batches
+
+    from . import progress
+
+    files, defaults = batches.agency_files(folder)
+    if not files:
+        raise UsageError(f"{folder}: no agency files (*.yaml) found")
+    if pdf:
+        from assembler.package import pdf as pdfs
+
+        pdfs.require()  # before building anything
+    if templates is not None:
+        from assembler.rules import catalog
+
+        catalog.load(templates)  # a broken templates folder is one message, not one per agency
+    started = time.perf_counter()
+    stream = batches.run(folder, out, jobs, templates, force, scheduler, pdf)
+    outcomes, interrupted = progress.follow(stream, len(files))
+    progress.batch_summary(outcomes, len(files), defaults, time.perf_counter() - started)
+    if interrupted:
+        raise KeyboardInterrupt
+    if any(o.status == "failed" for o in outcomes):
+        raise _Exit(1)
+
+
+@cli.command()
+@click.argument("answer_file", type=ANSWERS)
+@_out_option("Output root holding the previous package to compare with.")
+@TEMPLATES_OPT
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) -> None:
+    """Show what would be produced or reviewed, and why; writes nothing."""
+    _exit(run.plan(answer_file, out, templates, as_json))
+
+
+@cli.command()
+@click.argument("answer_files", nargs=-1, required=True, type=ANSWERS)
+@TEMPLATES_OPT
+def check(answer_files: tuple[Path, ...], templates: Path | None) -> None:
+    """Validate answer files and templates together; writes nothing."""
+    _exit(run.check(answer_files, templates))
+
+
+@cli.command()
+@click.argument("template", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("data", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+@click.option("--raw", is_flag=True, help="DATA is any YAML/JSON mapping, used as it is (no answer schema).")
+@TEMPLATES_OPT
+def render(template: Path, data: Path, out: Path, raw: bool, templates: Path | None) -> None:
+    """Fill one .docx or .xlsx template with an answer file (or, with --raw, any mapping)."""
+    from assembler import single
+
+    single.render_one(template, data, out, raw, templates)
+    click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Answer file to write.")
+@click.option(
+    "--from",
+    "start",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="An existing answer file whose answers are offered as defaults (and rewritten unless -o says otherwise).",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT when it exists and is not the --from file.")
+def interview(out: Path | None, start: Path | None, force: bool) -> None:
+    """Ask the interview in the terminal (answers may be piped in) and write a valid answer file."""
+    _exit(run.interview(out, start, force))
+
+
+@cli.group()
+def templates() -> None:
+    """List the deliverables and their templates; check the templates."""
+
+
+@templates.command("list")
+@TEMPLATES_OPT
+def templates_list(templates: Path | None) -> None:
+    """Each deliverable: its template (ours or yours), output file and the answers it reads."""
+    from assembler.rules import catalog
+
+    from . import report
+
+    run.console().print(report.templates_table(catalog.load(templates)))
+
+
+@templates.command("check")
+@TEMPLATES_OPT
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def templates_check(templates: Path | None, files: tuple[Path, ...]) -> None:
+    """Check every template (or only FILES) for unknown fields, syntax errors and split tags.
+
+    Exit 0 when clean, 1 with the problems listed.
+    """
+    _exit(run.templates_check(templates, files))
+
+
+@cli.command("init-templates")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (replacing our files there).")
+def init_templates(folder: Path, force: bool) -> None:
+    """Copy our templates, catalog and rules into FOLDER, to start your own (use it with --templates)."""
+    from assembler.package import starter
+    from assembler.rules import catalog
+
+    written = starter.start(catalog.DEFAULT_TEMPLATES, folder, force)
+    click.echo(
+        f"copied {len(written)} files to {folder}; edit them, then: assembler build ANSWERS --templates {folder}"
+    )
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text (coloured on a terminal), json, or one self-contained HTML page.",
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """What changed between two packages (folders) or two .docx/.xlsx files.
+
+    Exit 0 when the same, 1 when different, 2 on trouble.
+    """
+    _exit(run.diff(old, new, fmt))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def textconv(file: Path) -> None:
+    """Print a plain-text rendition of a .docx/.xlsx (for git's diff.<driver>.textconv)."""
+    from assembler.review import docread
+
+    click.echo(docread.textconv(file), nl=False)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("assembler-data"),
+    show_default=True,
+    help="Folder for the workspaces database and the packages; created when missing.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(["none", "token"]),
+    default="none",
+    show_default=True,
+    help="token: each workspace opens only with its own token.",
+)
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Build worker processes.")
+@click.option("--create-workspace", "create", metavar="NAME", help="Create a workspace, print its token and exit.")
+def serve(host: str, port: int, data: Path, auth: str, workers: int, create: str | None) -> None:
+    """Serve the interview, plans and packages to a web browser (pip install '.[web]')."""
+    _exit(run.serve(host, port, data, auth, workers, create))
+
+
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console entry point: the one error boundary of the program."""
+    try:
+        cli.main(args=argv, prog_name="assembler", standalone_mode=False)
+        code = 0
+    except _Exit as exc:
+        code = exc.code
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("interrupted; every file written is complete, none was left half-written", err=True)
+        code = 130
+    except click.ClickException as exc:  # usage errors: bad option, missing argument
+        exc.show()
+        code = 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except AssemblerError as exc:
+        run.report_error(exc)
+        code = exc.exit_code
+    except Exception:  # a bug: one line for the user, the traceback saved for us
+        code = _crash()
+    sys.exit(code)
+
+
+def _crash() -> int:
+    from . import progress
+
+    click.echo(f"internal error (a bug in assembler); details saved to {progress.save_traceback()}", err=True)
+    return 1

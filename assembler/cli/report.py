@@ -1,0 +1,118 @@
+"""What the commands show: the plan, a build's documents and the deliverables, as rich tables.
+
+The CLI decides where they are printed; this module only lays them out, so the wording of a
+decision and its colour live in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from assembler import pipeline
+from assembler.package import manifest
+from assembler.rules import catalog
+
+ACTION_STYLE = {
+    "generate": "green",
+    "regenerate": "yellow",
+    "up to date": "dim",
+    "not needed": "dim",
+    "remove": "red",
+    "create": "magenta",
+    "update": "yellow",
+    "review": "cyan",
+}
+
+
+def _action(action: str) -> str:
+    return f"[{ACTION_STYLE.get(action, '')}]{action}[/]"
+
+
+def _cite(fields: tuple[tuple[str, str], ...]) -> str:
+    return f" [dim](answers: {', '.join(f'{k} = {v}' for k, v in fields)})[/]" if fields else ""
+
+
+def plan_tables(result: pipeline.Result) -> list[Table]:
+    """Every deliverable and every plan to review: the decision and why, citing the answers."""
+    statuses = {s.id: s for s in result.statuses}
+    deliverables = Table(title=f"Deliverables for {result.slug}", title_justify="left", show_lines=True)
+    for col in ("Deliverable", "Decision", "Why"):
+        deliverables.add_column(col, overflow="fold")
+    for d in result.plan.deliverables:
+        status = statuses[d.id]
+        why = [f"{r.text}" + _cite(r.fields) for r in d.reasons]
+        if status.action not in ("generate", "not needed"):
+            why.append(f"compared with {result.folder}: " + "; ".join(status.reasons))
+        deliverables.add_row(f"{d.title}\n{status.file}", _action(status.action), "\n".join(why))
+    plans = Table(title="Existing plans to review", title_justify="left", show_lines=True)
+    for col in ("Plan", "Decision", "Owner", "Why"):
+        plans.add_column(col, overflow="fold")
+    for d in result.plan.plans:
+        plans.add_row(
+            d.title, _action(d.action), d.owner or "-", "\n".join(r.text + _cite(r.fields) for r in d.reasons)
+        )
+    return [deliverables, plans]
+
+
+def build_table(result: Any) -> Table:
+    """What a build did to each document, with the extra files it made."""
+    verb = "wrote" if result.written else "unchanged"
+    table = Table(title=f"{result.folder} ({verb})", title_justify="left")
+    table.add_column("Document", no_wrap=True)
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Why", overflow="fold")
+    for s in result.statuses:
+        table.add_row(s.file, _action(s.action), "; ".join(s.reasons))
+    for name in result.redlines:
+        table.add_row(name, "[yellow]tracked changes[/]", "what changed since the previous package")
+    for name in result.pdfs:
+        table.add_row(name, "[green]pdf[/]", "made by LibreOffice from the document")
+    return table
+
+
+def templates_table(cat: catalog.Catalog) -> Table:
+    """Each deliverable: its template (ours or the agency's), output file and the answers it reads."""
+    table = Table(title=f"Deliverables in {cat.agency or cat.root}", title_justify="left")
+    for col in ("Id", "Title", "Template", "Output"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("Reads (answer sections)", overflow="fold")
+    for item in cat.deliverables:
+        reads = sorted({path.split(".")[0] for path in manifest.document_inputs(cat, item)})
+        table.add_row(item.id, item.title, f"{item.template_name} ({item.source})", item.output, ", ".join(reads))
+    return table
+
+
+def _short(error: str) -> str:
+    # The table names the agency already; the full message, with its path, follows the table.
+    return error.split("/")[-1] if error.startswith("/") or ".yaml:" in error.split(" ")[0] else error
+
+
+BATCH_COLUMNS = (
+    ("Agency file", "left"),
+    ("Package", "left"),
+    ("Status", "left"),
+    ("Written", "right"),
+    ("Unchanged", "right"),
+    ("Time", "right"),
+    ("First error", "left"),
+)
+
+
+def batch_rows(outcomes: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The batch summary's rows, failures first: agency, package, status, counts, time, first error."""
+    ordered = sorted(outcomes, key=lambda o: (o.status != "failed", o.file))
+    rows = [
+        (
+            o.file,
+            o.package or "-",
+            o.status,
+            str(o.written),
+            str(o.unchanged),
+            f"{o.seconds:.2f} s",
+            _short(o.errors[0]) if o.errors else "",
+        )
+        for o in ordered
+    ]
+    return ordered, rows

@@ -1,0 +1,293 @@
+"""The terminal interview: ask ``questions.yaml`` line by line and build an answer tree as typed.
+
+Every answer is checked alone against the schema as soon as it is typed and asked again with the
+reason when refused; questions and groups whose condition is false are skipped; a file given
+with ``--from`` supplies the defaults. Input is read a line at a time, so answers can be piped
+in. The whole file is validated at the end and the items still wrong are asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assembler.errors import InputError, Problem
+
+from .questions import (
+    Group,
+    Interview,
+    Item,
+    Question,
+    check,
+    converted,
+    gated,
+    lookup,
+    people_names,
+    shown,
+    whole_problems,
+)
+
+YES, NO = "Yes", "No"
+MAX_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """Where the interview talks: ``say`` prints a line, ``read`` prints a prompt and returns the
+    typed line, or None at the end of the input."""
+
+    say: Callable[[str], None]
+    read: Callable[[str], str | None]
+
+
+def run(interview: Interview, io: Terminal, start: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The answers as typed, complete and valid; InputError when the input ends first."""
+    session = _Session(interview, io)
+    session.fresh = not start
+    raw = session.items(interview.items, dict(start or {}))
+    for _ in range(MAX_ROUNDS):
+        problems = problems_of(raw)
+        if not problems:
+            return raw
+        io.say("")
+        io.say("Some answers do not fit together yet:")
+        for problem in problems:
+            io.say(f"  ! {problem.path}: {problem.message}")
+        tops = {problem.path.split(".")[0].split("[")[0] for problem in problems}
+        redo = tuple(item for item in interview.items if item.dotted in tops)
+        raw = {**raw, **session.items(redo, raw)}
+    raise InputError("the answers are still not valid", problems_of(raw))
+
+
+def problems_of(raw: Mapping[str, Any]) -> list[Problem]:
+    """Whole-file problems of an answer tree: the schema's, then the schedule's."""
+    return [Problem("answers", None, where, message) for where, message in whole_problems(raw)]
+
+
+class _Session:
+    def __init__(self, interview: Interview, io: Terminal) -> None:
+        self.interview, self.io = interview, io
+        self.raw: dict[str, Any] = {}  # everything answered so far, as typed
+        self.given: dict[str, Any] = {}  # the same, converted, for conditions
+        self.fresh = True  # no earlier answer file: optional groups are offered, not skipped
+
+    def items(self, items: tuple[Item, ...], start: Mapping[str, Any]) -> dict[str, Any]:
+        for item in items:
+            key = item.path[0]
+            if isinstance(item, Group):
+                value = self.group(item, start.get(key))
+            else:
+                value = self.question(item, start.get(key), {})
+            self._set(key, value)
+        return self.raw
+
+    def _set(self, key: str, value: Any) -> None:
+        if value is None:
+            self.raw.pop(key, None)
+            self.given.pop(key, None)
+            return
+        self.raw[key] = value
+        self.given[key] = converted({key: value})[key]
+
+    # ------------------------------------------------------------------ groups
+
+    def group(self, group: Group, start: Any, depth: int = 0) -> dict[str, Any] | None:
+        start = start if isinstance(start, Mapping) else {}
+        if not shown(group.when, self.given):
+            return None
+        gate = group.gate
+        if not gate and gated(group):  # optional, with required fields that would otherwise be forced
+            gate = f"Answer the questions on {group.title[0].lower()}{group.title[1:]}?"
+        if depth == 0 or gate:
+            self.io.say("")
+            self.io.say(f"{'==' if depth == 0 else '--'} {group.title} {'==' if depth == 0 else '--'}")
+            if group.help:
+                self.io.say(group.help)
+        if gate and self.yesno(gate, YES if start or (self.fresh and not group.gate) else NO) == NO:
+            return None
+        out: dict[str, Any] = {}
+        self._scope(group.path, out)
+        for item in group.items:
+            key = item.path[-1]
+            if isinstance(item, Group):
+                value = self.group(item, start.get(key), depth + 1)
+            else:  # revisiting a group given before: its absent answers stay absent
+                value = self.question(item, start.get(key), out, fresh=not start)
+            if value is not None:
+                out[key] = value
+                self._scope(group.path, out)
+        return out or None
+
+    def _scope(self, path: tuple[str, ...], out: dict[str, Any]) -> None:
+        """Expose a group's answers so far to conditions and defaults (``contractor.mo.name``)."""
+        for tree, value in ((self.given, converted(out, path)), (self.raw, dict(out))):
+            node = tree
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = value
+
+    # --------------------------------------------------------------- questions
+
+    def question(self, q: Question, start: Any, row: Mapping[str, Any], fresh: bool = True) -> Any:
+        if not shown(q.when, self.given, self._converted(row, q)):
+            return start  # not asked; an answer given earlier is kept, never lost
+        if q.kind == "rows":
+            return self.rows(q, start if isinstance(start, list) else [])
+        if q.kind == "list":
+            return self.listing(q, start if isinstance(start, list) else None)
+        default = start if isinstance(start, str) else q.default if fresh else None
+        if default is None and fresh and q.default_from:
+            found = lookup(self.raw, q.default_from)
+            default = found if isinstance(found, str) else None
+        if q.help:
+            self.io.say(f"  {q.help}")
+        while True:
+            typed = self.scalar(q, default)
+            _, problems = check(q, typed)
+            if not problems:
+                return typed or None
+            for message in problems:
+                self.io.say(f"  ! {message}")
+
+    def _converted(self, row: Mapping[str, Any], q: Question) -> dict[str, Any]:
+        return converted(row, q.schema_path[:-1])
+
+    def scalar(self, q: Question, default: str | None) -> str:
+        options = self.options(q)
+        if q.kind == "yesno":
+            return self.yesno(q.prompt, default, optional=not q.required)
+        if options:
+            self.io.say("  " + "   ".join(f"{i}) {label}" for i, (_, label) in enumerate(options, 1)))
+        typed = self.line(f"{q.prompt}{f' [{default}]' if default else ''}: ").strip()
+        if not typed:
+            return default or ""
+        return _choose(typed, options) if options else typed
+
+    def options(self, q: Question) -> tuple[tuple[str, str], ...]:
+        if q.choices_from == "people":
+            return tuple((name, name) for name in people_names(self.given))
+        return q.choices
+
+    def yesno(self, prompt: str, default: str | None, optional: bool = False) -> str:
+        hint = {"yes": "[Y/n]", "no": "[y/N]"}.get(str(default).lower(), "[y/n]")
+        while True:
+            typed = self.line(f"{prompt} {hint}: ").strip().lower()
+            if not typed and default:
+                return YES if str(default).lower() in ("yes", "true", "y") else NO
+            if not typed and optional:
+                return ""
+            if typed in ("y", "yes"):
+                return YES
+            if typed in ("n", "no"):
+                return NO
+            self.io.say("  ! answer yes or no")
+
+    def listing(self, q: Question, start: list[Any] | None) -> list[str] | None:
+        self.io.say(f"{q.prompt}:")
+        if q.help:
+            self.io.say(f"  {q.help}")
+        options = self.options(q)
+        while True:
+            if options:
+                self.io.say("  " + "   ".join(f"{i}) {label}" for i, (_, label) in enumerate(options, 1)))
+                picked = self.checklist(options, [str(v) for v in start or ()])
+                items = picked + [str(v) for v in start or () if str(v) not in picked and not options]
+            elif start and self.yesno(f"  Keep these {len(start)}: {'; '.join(map(str, start))}?", YES) == YES:
+                items = [str(v) for v in start]
+            else:
+                items = []
+                while typed := self.line(f"  {len(items) + 1}. ").strip():
+                    items.append(typed)
+            _, problems = check(q, items)
+            if not problems:
+                return items or None
+            for message in problems:
+                self.io.say(f"  ! {message}")
+            start = None
+
+    def checklist(self, options: tuple[tuple[str, str], ...], ticked: list[str]) -> list[str]:
+        marks = [str(i) for i, (value, _) in enumerate(options, 1) if value in ticked]
+        default = ",".join(marks)
+        while True:
+            typed = self.line(f"  numbers, separated by commas, 'all' or 'none'{f' [{default}]' if default else ''}: ")
+            typed = (typed.strip() or default).lower()
+            if typed in ("none", ""):
+                return []
+            if typed == "all":
+                return [value for value, _ in options]
+            parts = [p.strip() for p in typed.split(",") if p.strip()]
+            if all(p.isdigit() and 1 <= int(p) <= len(options) for p in parts):
+                return [options[int(p) - 1][0] for p in parts]
+            self.io.say(f"  ! type numbers between 1 and {len(options)}")
+
+    # -------------------------------------------------------------------- rows
+
+    def rows(self, q: Question, start: list[Any]) -> list[dict[str, Any]] | None:
+        self.io.say("")
+        self.io.say(f"== {q.prompt} ==")
+        if q.help:
+            self.io.say(q.help)
+        old = [dict(r) for r in start if isinstance(r, Mapping)]
+        out: list[dict[str, Any]] = []
+        if q.pick or q.suggestions:
+            out.extend(self.picked_rows(q, old))
+            key = q.pick or q.label or ""
+            offered = {str(s.get(key)) for s in q.suggestions}  # ticked or not, they were asked
+            old = [] if q.pick else [r for r in old if str(r.get(key)) not in offered]
+        name = q.label or q.fields[0].key
+        if old and self.yesno(f"Keep the {len(old)} given as they are?", YES) == YES:
+            out.extend(old)
+        else:
+            for row in old:
+                if self.yesno(f"Keep {row.get(name, 'this one')!s}?", YES) == YES:
+                    out.append(self.row(q, row, len(out)))
+        while not q.pick:
+            need = len(out) < max(q.min_items, 1 if q.required else 0)
+            if not need and self.yesno(f"Add {'another' if out else 'one'} ({q.prompt.lower()})?", NO) == NO:
+                break
+            out.append(self.row(q, {}, len(out)))
+        return out or None
+
+    def picked_rows(self, q: Question, old: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        key = q.pick or q.label or q.fields[0].key
+        choices = q.choices if q.pick else tuple((str(s[key]), str(s[key])) for s in q.suggestions)
+        by_name = {str(r.get(key)): r for r in old}
+        self.io.say("  " + "\n  ".join(f"{i}) {label}" for i, (_, label) in enumerate(choices, 1)))
+        picked = self.checklist(choices, list(by_name))
+        order = list(by_name)  # rows already given keep their place; new ones follow
+        rank = {v: order.index(v) if v in order else len(order) + i for i, v in enumerate(picked)}
+        picked.sort(key=rank.__getitem__)
+        suggested = {str(s[key]): dict(s) for s in q.suggestions}
+        return [
+            self.row(q, by_name.get(value) or suggested.get(value) or {key: value}, i) for i, value in enumerate(picked)
+        ]
+
+    def row(self, q: Question, start: Mapping[str, Any], index: int) -> dict[str, Any]:
+        name = q.label or q.fields[0].key
+        self.io.say(f"-- {q.prompt}: {start.get(name) or f'#{index + 1}'} --")
+        out: dict[str, Any] = {}
+        for field in q.fields:
+            if field.key == q.pick and field.key in start:
+                out[field.key] = start[field.key]
+                continue
+            value = self.question(field, start.get(field.key), out, fresh=not start)
+            if value is not None:
+                out[field.key] = value
+        return out
+
+    def line(self, prompt: str) -> str:
+        typed = self.io.read(prompt)
+        if typed is None:
+            raise InputError(f"the input ended before the interview was complete (at: {prompt.strip()})")
+        return typed
+
+
+def _choose(typed: str, options: tuple[tuple[str, str], ...]) -> str:
+    """A number, a value or a label picks an option; anything else is kept for the schema to judge."""
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1][0]
+    for value, label in options:
+        if typed.lower() in (value.lower(), label.lower()):
+            return value
+    return typed

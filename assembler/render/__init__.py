@@ -1,0 +1,12 @@
+"""Render: templates filled with a context, as the bytes of each Word and Excel part.
+
+Owns: the context templates read (``context`` + ``labels``: answers and derived values); Word
+filling (``word``, the only module importing docxtpl, with ``word_body`` and ``word_shapes``,
+which reuse the serialised bytes of elements seen before); Excel filling at the XML level
+(``excel``, ``excel_xml``, ``excel_out``: openpyxl stays behind them); the zip writer that takes
+members compressed once (``ziputil``); the safety checks of an Office file before any parser
+sees it (``container``); and ``templates check`` (``template_check``, ``word_tags``,
+``context_fields``).
+May import: ``assembler.rules``, ``assembler.answers``, ``assembler.templating``,
+``assembler.errors``.
+"""

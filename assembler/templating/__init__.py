@@ -1,0 +1,7 @@
+"""Templating: the one Jinja configuration every template, rule and question runs in.
+
+Owns: the sandboxed environments (autoescaped for documents, plain text for cells and
+properties, lenient for rules) with their per-process compile caches, filters and limits
+(``sandbox``), and the static reading of which names a template text uses (``fields``).
+May import: ``assembler.errors`` only.
+"""
