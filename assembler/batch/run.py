@@ -8,17 +8,20 @@ takes only the agency that killed it: the others in flight with it are tried aga
 
 Ctrl-C stops taking new agencies (workers look for a stop file between agencies), lets the
 packages being written finish (each is swapped in whole, see ``package``), reports them, then
-re-raises ``KeyboardInterrupt``.
+raises ``KeyboardInterrupt``. The signal is held until a safe point (``_CtrlC``): raised in the
+middle of the pool's own bookkeeping, it could leave the pool waiting forever on shutdown.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -77,14 +80,47 @@ def run(
         for p in files
     ]
     try:
-        if scheduler:
-            yield from _on_cluster(tasks, scheduler)
-        elif (jobs or os.cpu_count() or 1) <= 1 or len(tasks) <= 1:
-            yield from map(build_one, tasks)
-        else:
-            yield from _in_pool(tasks, jobs or os.cpu_count() or 1)
+        with _CtrlC(os.path.join(claims, STOP)) as ctrl_c:
+            if scheduler:
+                yield from _on_cluster(tasks, scheduler, ctrl_c)
+            elif (jobs or os.cpu_count() or 1) <= 1 or len(tasks) <= 1:
+                for task in tasks:
+                    ctrl_c.check()
+                    yield build_one(task)
+            else:
+                yield from _in_pool(tasks, jobs or os.cpu_count() or 1, ctrl_c)
     finally:
         shutil.rmtree(claims, ignore_errors=True)
+
+
+class _CtrlC:
+    """Ctrl-C held until a safe point. The first one tells the workers to stop (the stop file)
+    and is raised as ``KeyboardInterrupt`` by ``check``, once what is under way has finished; a
+    second one is raised at once. Only the main thread can hold the signal; elsewhere it is not."""
+
+    def __init__(self, stop_file: str) -> None:
+        self.stop_file = stop_file
+        self.pressed = False
+        self.previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._pressed)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _pressed(self, _signum: int, _frame: Any) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+        _stop(self.stop_file)
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
 
 
 def _quiet_worker() -> None:
@@ -92,7 +128,7 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+def _in_pool(tasks: list[Task], jobs: int, ctrl_c: _CtrlC) -> Iterator[Outcome]:
     """Tasks in worker processes, a few agencies per message.
 
     The first agency is built here: the templates, schema and rules it loads are then shared
@@ -104,25 +140,28 @@ def _in_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     first = next(pending, None)
     if first is not None:
         yield build_one(first)
+    ctrl_c.check()
     gc.freeze()  # what the workers inherit stays shared: the collector never writes to it
     try:
-        yield from _in_new_pools(pending, tasks, jobs)
+        yield from _in_new_pools(pending, tasks, jobs, ctrl_c)
     finally:
         gc.unfreeze()
 
 
-def _in_new_pools(pending: Iterator[Task], tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+def _in_new_pools(pending: Iterator[Task], tasks: list[Task], jobs: int, ctrl_c: _CtrlC) -> Iterator[Outcome]:
     chunk = max(1, min(CHUNK, len(tasks) // (jobs * 8)))  # small batches still spread over every worker
     stop = os.path.join(tasks[0].claims, STOP)
     while True:
         lost: list[Task] = []
-        yield from _pool_round(pending, jobs, chunk, jobs * CHUNKS_PER_JOB, stop, lost)
+        yield from _pool_round(pending, jobs, chunk, jobs * CHUNKS_PER_JOB, stop, lost, ctrl_c)
+        ctrl_c.check()  # the pool is shut down: a safe point
         if not lost:
             return
         retry = iter(lost)
         while True:
             again: list[Task] = []
-            yield from _pool_round(retry, 1, 1, 1, stop, again)
+            yield from _pool_round(retry, 1, 1, 1, stop, again, ctrl_c)
+            ctrl_c.check()
             if not again:
                 break
             name = Path(again[0].path).name
@@ -133,8 +172,10 @@ _DIED = "the worker process building it stopped unexpectedly (killed, or out of 
 
 
 def _pool_round(
-    pending: Iterator[Task], jobs: int, chunk: int, in_flight: int, stop: str, lost: list[Task]
+    pending: Iterator[Task], jobs: int, chunk: int, in_flight: int, stop: str, lost: list[Task], ctrl_c: _CtrlC
 ) -> Iterator[Outcome]:
+    """One pool until ``pending`` is done, a worker dies (its tasks and those in flight go to
+    ``lost``) or Ctrl-C is pressed (the chunks under way finish; the pool shuts down cleanly)."""
     import multiprocessing
 
     running: dict[Future[list[Outcome]], tuple[Task, ...]] = {}
@@ -143,8 +184,8 @@ def _pool_round(
         try:
             for tasks in _take(pending, chunk, in_flight):
                 running[pool.submit(build_chunk, tasks)] = tasks
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+            while running and not ctrl_c.pressed:
+                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:
                     tasks = running.pop(future)
                     try:
@@ -153,17 +194,15 @@ def _pool_round(
                         lost.extend([*tasks, *(t for ts in running.values() for t in ts)])
                         return
                     yield from outcomes
-                    for tasks in _take(pending, chunk, 1):
+                    for tasks in _take(pending, chunk, 0 if ctrl_c.pressed else 1):
                         running[pool.submit(build_chunk, tasks)] = tasks
-        except KeyboardInterrupt:
-            _stop(stop)
             for future in running:
                 future.cancel()
             for future in running:  # those already started finish their agency: no half-built package
                 if not future.cancelled():
-                    yield from future.result()
-            raise
-        except BaseException:  # the caller stopped early (GeneratorExit)
+                    with contextlib.suppress(BrokenProcessPool):
+                        yield from future.result()
+        except BaseException:  # a second Ctrl-C, or the caller stopped early (GeneratorExit)
             _stop(stop)
             for future in running:
                 future.cancel()
@@ -184,7 +223,7 @@ def _take(items: Iterator[Task], size: int, count: int) -> Iterable[tuple[Task, 
         yield chunk
 
 
-def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
+def _on_cluster(tasks: list[Task], address: str, ctrl_c: _CtrlC) -> Iterator[Outcome]:
     try:
         from distributed import Client, KilledWorker, as_completed
     except ImportError:
@@ -203,9 +242,11 @@ def _on_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
                     yield future.result()
                 except Exception:  # the task, not the agency, failed: a worker running it died
                     lost.append(task_of[future.key])
+                ctrl_c.check()
             # Dask also gives up on tasks that only stood beside the one that killed their worker:
             # each is tried again alone, so only an agency that kills a worker by itself fails.
             for task in lost:
+                ctrl_c.check()
                 retry = client.submit(build_one, task, pure=False)
                 try:
                     yield retry.result()
