@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 from test_cli import run
@@ -130,28 +131,33 @@ def _kinds(out: Path) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines[:-1]) | {"last": lines[-1]}
 
 
-def test_raw_json_keeps_json_types(tmp_path):
-    data = tmp_path / "data.json"
-    data.write_text(
-        '{"t": true, "f": false, "n": null, "zero": 0, "half": 1.5, "empty_list": [], "empty_map": {},'
-        ' "big": 12345678901234567890, "text": "false", "nested": [1, [2, 3]]}'
-    )
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "data.json",  # JSON's own types, exactly
+            '{"t": true, "f": false, "n": null, "zero": 0, "half": 1.5, "empty_list": [], "empty_map": {},'
+            ' "big": 12345678901234567890, "text": "false", "nested": [1, [2, 3]]}',
+        ),
+        (
+            "data.yaml",  # YAML 1.2's JSON schema: the same values, and a quoted scalar is text
+            "t: true\nf: false\nn: ~\nzero: 0\nhalf: 1.5\nempty_list: []\nempty_map: {}\n"
+            "big: 12345678901234567890\ntext: 'false'\nnested: [1, [2, 3]]\n",
+        ),
+    ],
+)
+def test_raw_data_reaches_the_template_with_its_types(tmp_path, name, text):
+    data = tmp_path / name
+    data.write_text(text)
     out = tmp_path / "o.docx"
     proc = run("render", str(_typing_template(tmp_path / "t.docx")), str(data), "-o", str(out), "--raw")
     assert proc.returncode == 0, proc.stderr
     assert _kinds(out) == KINDS | {"last": "not paid|3|0"}
 
 
-def test_raw_yaml_follows_the_json_schema_and_keeps_the_rest_as_typed(tmp_path):
+def test_raw_yaml_keeps_everything_else_as_typed(tmp_path):
     data = tmp_path / "data.yaml"
-    data.write_text(
-        "t: true\nf: false\nn: ~\nzero: 0\nhalf: 1.5\nempty_list: []\nempty_map: {}\n"
-        "big: 12345678901234567890\ntext: 'false'\nnested: [1, [2, 3]]\n"
-    )
     out = tmp_path / "o.docx"
-    proc = run("render", str(_typing_template(tmp_path / "t.docx")), str(data), "-o", str(out), "--raw")
-    assert proc.returncode == 0, proc.stderr
-    assert _kinds(out) == KINDS | {"last": "not paid|3|0"}
     # YAML 1.1's surprises and everything that is not a JSON literal stay the text typed
     doc = Document()
     doc.add_paragraph("{% for k, v in values.items() %}{{ k }}={{ v }}:{{ v is string }};{% endfor %}")

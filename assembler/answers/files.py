@@ -18,7 +18,7 @@ from typing import Any
 
 from assembler.answers import yamlread
 from assembler.answers.typed import PathKey, Typed, dotted
-from assembler.answers.yamlread import MAX_BYTES, read_tree, too_large
+from assembler.answers.yamlread import read_tree
 from assembler.errors import InputError, Problem
 
 
@@ -55,18 +55,7 @@ def read_data(path: Path, word: bool = False) -> dict[str, Any]:
     ``word``: the data fills a Word template, where \\a and \\f are docxtpl's paragraph and
     page breaks; an Excel file cannot hold them."""
     name = str(path)
-    try:
-        with open(path, "rb") as fh:
-            blob = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such data file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder, not a data file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
-    if len(blob) > MAX_BYTES:
-        raise too_large(name)
-    text = yamlread.decode(blob, name)
+    text = yamlread.read_text(path, "data file")
     forbidden = yamlread.FORBIDDEN_IN_WORD if word else yamlread.FORBIDDEN
     if path.suffix.lower() == ".json":
         return _json_data(text, name, forbidden)

@@ -37,19 +37,24 @@ FORBIDDEN_IN_WORD = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\u
 
 def read_tree(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
     """The as-typed tree of an answer file and the line of every value in it."""
+    return parse_text(read_text(path), str(path))
+
+
+def read_text(path: Path, what: str = "answer file") -> str:
+    """A file's text, refused with a clear message when missing, a folder, too large or not UTF-8."""
     name = str(path)
     try:
         with open(path, "rb") as fh:
             blob = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise InputError(f"{name}: no such answer file") from None
+        raise InputError(f"{name}: no such {what}") from None
     except IsADirectoryError:
-        raise InputError(f"{name}: is a folder, not an answer file") from None
+        raise InputError(f"{name}: is a folder, not {'an' if what[0] in 'aeiou' else 'a'} {what}") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
     if len(blob) > MAX_BYTES:
         raise too_large(name)
-    return parse_text(decode(blob, name), name)
+    return decode(blob, name)
 
 
 def too_large(name: str) -> InputError:
