@@ -149,3 +149,37 @@ def test_the_api_is_described_by_openapi(client):
     assert not any(p.startswith("/w/") for p in paths)  # the pages are not API
     body = json.dumps(spec["paths"]["/api/packages"]["post"])
     assert "answers" in body and "multipart/form-data" in body
+
+
+def test_a_null_origin_is_refused_on_every_state_changing_route(tmp_path):
+    """What a sandboxed frame or a data: page sends: no page of ours, so never a change."""
+    from webforms import new_workspace
+
+    with make_client(tmp_path) as client:
+        ws_url, token = new_workspace(client)
+        ws = ws_url.rsplit("/", 1)[-1]
+        before = post(client, EXAMPLE.read_bytes()).json()["build"]
+        store = Store(tmp_path)
+        versions = len(store.builds(store.workspace(ws)))
+        from assembler.web import api, downloads, pages
+
+        routes = [
+            (method, route.path)
+            for router in (pages.router, downloads.router, api.router)
+            for route in router.routes
+            for method in getattr(route, "methods", set()) - {"GET", "HEAD", "OPTIONS"}
+        ]
+        assert len(routes) >= 8  # pages and API alike
+        for method, path in routes:
+            url = path.replace("{ws_id}", ws).replace("{number}", "1").replace("{step}", "agency")
+            url = url.replace("{old}", "1").replace("{new}", "1")
+            data = {"csrf": token, "name": "Evil", "agency.name": "Evil"}
+            response = client.request(method, url, data=data, headers={"Origin": "null"})
+            assert response.status_code == 403, (method, url, response.status_code)
+            assert response.text == "cross-site request refused"
+        response = client.post(
+            "/api/packages", files={"answers": ("x.yaml", b"agency: {name: Evil}\n")}, headers={"Origin": "null"}
+        )
+        assert response.status_code == 403
+        assert len(store.builds(store.workspace(ws))) == versions and before == 1
+        assert [w.name for w in store.workspaces()] == ["Cascadia DHS", "Cascadia Department of Human Services"]

@@ -154,8 +154,9 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
     if length and (not length.isdigit() or int(length) > MAX_BODY):
         return PlainTextResponse(f"request larger than {MAX_BODY // 1024} KB", status_code=413)
     if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # "null" is what a sandboxed frame, a data: page or a redirect across sites sends: never ours
         origin = request.headers.get("origin")
-        if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host"):
+        if origin and (origin == "null" or origin.split("://", 1)[-1] != request.headers.get("host")):
             return PlainTextResponse("cross-site request refused", status_code=403)
     response = await call_next(request)
     response.headers.setdefault("Content-Security-Policy", CSP)
