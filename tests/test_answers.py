@@ -188,3 +188,22 @@ def test_the_reused_parsers_are_clean_after_a_refused_file() -> None:
         tree, lines = answers.parse_text(good, "good.yaml")
         assert tree == {"agency": {"name": "A", "level": "state"}}
         assert lines[("agency", "level")] == 3
+
+
+def test_thousands_of_unknown_fields_are_counted_not_listed(write_answers, example_text):
+    """Found in one walk, not by Cerberus (which sorts its errors at every one it adds)."""
+    extra = "".join(f"  k{i}: {i}\n" for i in range(3000))
+    text = example_text.replace("short_name: CDHS\n", "short_name: CDHS\n" + extra, 1)
+    text += "".join(f"zz{i}: {i}\n" for i in range(2000))
+    text = text.replace("    title: Chief Deputy Director\n", "    title: Chief Deputy Director\n    titel: typo\n", 1)
+    path = write_answers(text.replace("level: state", "level: NO"))
+    lines = problems(path)
+    unknown = [line for line in lines if "unknown field" in line]
+    assert len(unknown) == 21  # 20 listed, then the count
+    assert unknown[0].startswith(f"{path}:8: agency.k0: unknown field; allowed here: address, division, level")
+    assert unknown[-1].endswith("unknown field, and 4980 more after it (not listed)")
+    assert any(": agency.level: 'NO' is not allowed" in line for line in lines)  # the rest still validated
+    # a few, also in list rows, each with a suggestion
+    title = "    title: Chief Deputy Director\n"
+    lines = problems(write_answers(example_text.replace(title, title + "    titel: typo\n", 1)))
+    assert len(lines) == 1 and ": people[0].titel: unknown field; did you mean 'title'?" in lines[0]

@@ -183,3 +183,12 @@ def test_a_null_origin_is_refused_on_every_state_changing_route(tmp_path):
         assert response.status_code == 403
         assert len(store.builds(store.workspace(ws))) == versions and before == 1
         assert [w.name for w in store.workspaces()] == ["Cascadia DHS", "Cascadia Department of Human Services"]
+
+
+def test_an_upload_with_thousands_of_unknown_fields_gets_the_counted_error(client):
+    blob = EXAMPLE.read_bytes() + "".join(f"k{i}: {i}\n" for i in range(20000)).encode()
+    response = post(client, blob, name="many.yaml")
+    assert response.status_code == 422
+    lines = response.json()["lines"]
+    assert len(lines) == 21 and lines[-1].endswith(": k20: unknown field, and 19979 more after it (not listed)")
+    assert post(client, EXAMPLE.read_bytes()).status_code == 201  # the service goes on

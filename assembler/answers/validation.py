@@ -9,7 +9,6 @@ reported at once as ``FILE:LINE: path: message``, at the file and line the value
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections import OrderedDict
@@ -23,7 +22,7 @@ import cerberus
 
 from assembler.errors import InputError, Problem
 
-from . import yamlread
+from . import fields, yamlread
 from .files import read
 from .typed import PathKey, Typed, canonical_json, dotted, locate
 
@@ -116,11 +115,17 @@ def validate(
 def _validate_all(
     tree: Mapping[str, Any], lines: Mapping[PathKey, int], origins: Mapping[PathKey, str], name: str
 ) -> dict[str, Any]:
+    # Unknown fields are found here, in one walk: Cerberus sorts its error list on every error
+    # it adds, and a file of thousands of unknown keys took minutes. It sees the rest only.
+    unknown = list(fields.unknown(tree, schema()))
+    known = fields.without(tree, {path for path, _ in unknown})
     validator = _Validator(schema())
-    if validator.validate(dict(tree)):
+    if not unknown and validator.validate(dict(known)):
         return dict(validator.document)
+    if unknown:
+        validator.validate(dict(known))
     problems = sorted(
-        set(_problems(validator._errors, lines, origins, name)),
+        set(_problems(validator._errors, lines, origins, name)) | set(fields.problems(unknown, lines, origins, name)),
         key=lambda p: (p.file != name, p.file, p.line or 0, p.path, p.message),
     )
     raise InputError(f"{name}: {len(problems)} problem(s)", problems)
@@ -145,6 +150,8 @@ def _by_section(tree: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, 
             _SECTIONS.move_to_end((key, text))
     missed = tuple(key for key, value in known.items() if value is None)
     if missed:
+        if any(fields.unknown({key: tree[key] for key in missed}, rules)):  # reported by the full validation
+            return None
         validator = _validator(missed)
         if not validator.validate({key: json.loads(texts[key]) for key in missed}):
             return None
@@ -263,10 +270,7 @@ _TYPES = {
 def _message(err: Any, path: PathKey) -> str:
     value, constraint = err.value, err.constraint
     if err.code == cerberus.errors.UNKNOWN_FIELD.code:
-        allowed = sorted(rule_at(path[:-1]).get("schema", {}))
-        guess = difflib.get_close_matches(str(path[-1]), allowed, n=1)
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
-        return f"unknown field; {hint}allowed here: {', '.join(allowed)}"
+        return fields.message(path, tuple(sorted(rule_at(path[:-1]).get("schema", {}))))
     if err.code == cerberus.errors.COERCION_FAILED.code:
         return f"{_show(value)} {err.info[0] if err.info else 'has the wrong form'}"
     if err.code == cerberus.errors.BAD_TYPE.code:
