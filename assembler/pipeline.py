@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assembler import answers, package, rules
-from assembler.answers import schedule
+from assembler.answers import order
 from assembler.errors import InputError, Problem
 from assembler.package import manifest
 from assembler.package.manifest import Status, package_name
@@ -54,19 +54,14 @@ def load(
 
     ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
     ans = answers.validated(typed if typed is not None else answers.read(path, defaults))
-    problems = []
-    for text in schedule.check(ans.data["schedule"]):
-        where, message = text.split(": ", 1)
-        problems.append(Problem(*ans.locate(_key(where)), where, message))
+    problems = [
+        Problem(*ans.locate(path), answers.dotted(path), message) for path, message in order.check_all(ans.data)
+    ]
+    problems.sort(key=lambda p: (p.file != ans.source, p.file, p.line or 0))
     if problems:
         raise InputError(f"{ans.source}: {len(problems)} problem(s)", problems)
     cat = catalog.load(templates)
     return ans, cat, rules.decide(ans.data, cat)
-
-
-def _key(where: str) -> answers.PathKey:
-    parts = where.replace("]", "").replace("[", ".").split(".")
-    return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
 def package_of(typed: answers.Typed) -> str | None:

@@ -172,8 +172,30 @@ def test_schedule_problems_are_located(tmp_path):
     bad.write_text(EXAMPLE.read_text().replace('predecessors: ["1.1"]', 'predecessors: ["9.9"]', 1))
     proc = run("check", str(bad))
     assert proc.returncode == 1
-    assert "schedule[2].predecessors" in proc.stderr and "9.9" in proc.stderr
+    assert (
+        "schedule[2].predecessors[0]: Task 3 (1.2 " in proc.stderr
+        and "predecessor '9.9' is not a WBS id" in proc.stderr
+    )
     assert proc.stderr.startswith(f"{bad}:")
+
+
+def test_dates_out_of_order_are_refused_with_file_line_and_the_row_named(tmp_path):
+    text = EXAMPLE.read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        text.replace("  exit: 2027-03-31", "  exit: 2026-12-01").replace(
+            "      finish: 2027-06-30", "      finish: 2027-03-01", 1
+        )
+    )
+    for command in ("check", "plan", "build"):
+        proc = run(command, str(bad), *(("-o", str(tmp_path / "out")) if command != "check" else ()))
+        assert proc.returncode == 1, command
+        assert proc.stderr.splitlines() == [
+            f"{bad}:24: phase.exit: the phase exit, December 1, 2026, is before the phase start, January 4, 2027",
+            f"{bad}:67: contractor.block_cycles[0].finish: Block cycle 1 (Release 2027.2): finishes on March 1, 2027,"
+            " before it starts on April 1, 2027",
+        ]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_one_bad_file_does_not_stop_the_others(tmp_path):

@@ -96,3 +96,23 @@ def test_whole_file_problems_name_the_step_to_correct():
     found = forms.whole({"agency": {"name": "A"}}, questions.load())
     assert ("agency", "agency.short_name", "is required but missing") in [(s.key, p, m) for s, p, m in found]
     assert any(s.key == "schedule" for s, _, _ in found)
+
+
+def test_dates_out_of_order_are_shown_at_the_later_field_with_the_rows_named():
+    tree = {
+        "phase": {"start": "2027-01-04", "exit": "2026-12-01", "mo_start": "2026-12-01"},
+        "contractor": {
+            "mo": {"start": "2027-01-04", "end": "2026-01-01"},
+            "block_cycles": [{"name": "Spring", "start": "2027-04-01", "finish": "2027-03-01"}],
+        },
+    }
+    phase = forms.problems(STEPS["phase"], tree)
+    assert phase["phase.exit"] == ["the phase exit, December 1, 2026, is before the phase start, January 4, 2027"]
+    assert phase["phase.mo_start"][0].startswith("M&O begins on December 1, 2026, not after the phase exit")
+    contractor = forms.problems(STEPS["contractor"], tree)
+    assert contractor["contractor.mo.end"] == [
+        "the M&O contract ends on January 1, 2026, before it starts on January 4, 2027"
+    ]
+    assert contractor["contractor.block_cycles.0.finish"] == [
+        "Block cycle 1 (Spring): finishes on March 1, 2027, before it starts on April 1, 2027"
+    ]

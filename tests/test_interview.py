@@ -29,7 +29,9 @@ NEW_CONTRACTOR = [
     ("Which phase", "1"),
     ("Phase start date", "2027-02-30"),  # refused: not a real date, asked again
     ("Phase start date", "2027-02-01"),
+    ("Phase exit date", "2027-01-15"),  # refused: before the phase start, asked again
     ("Phase exit date", "2027-04-30"),
+    ("Date M&O begins", "2027-04-30"),  # refused: not after the phase exit
     ("Date M&O begins", "2027-05-01"),
     ("Vision", "Keep the portal available and current"),
     ("  1.", "Application maintenance"),
@@ -159,6 +161,8 @@ def test_piped_interview_for_a_new_contractor_writes_a_file_that_builds(tmp_path
     proc = run("interview", "-o", str(target), stdin=stdin)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert "! '2027-02-30' is not a real calendar date" in proc.stdout
+    assert "! the phase exit, January 15, 2027, is before the phase start, February 1, 2027" in proc.stdout
+    assert "! M&O begins on April 30, 2027, not after the phase exit on April 30, 2027" in proc.stdout
     assert "! 'boss' is not allowed; choose one of: executive_sponsor" in proc.stdout
     assert answers.read_tree(target)[0] == raw
     text = target.read_text(encoding="utf-8")

@@ -1,13 +1,16 @@
 """The schedule (WBS) as the Master Schedule shows it: sorted, levelled, with roll-up spans.
 
-Pure. ``check`` finds what the schema cannot (order of dates, unknown predecessors, duplicate
-WBS ids, leaf tasks without dates); ``schedule_rows`` gives the rows templates iterate over.
+Pure. ``check`` finds what the schema cannot (unknown predecessors, duplicate WBS ids, leaf tasks
+without dates; dates out of order are ``order``'s); ``schedule_rows`` gives the rows templates
+iterate over.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .typed import PathKey
 
 
 def _key(wbs: str) -> tuple[int, ...]:
@@ -19,32 +22,38 @@ def _summaries(ids: Sequence[str]) -> set[str]:
     return {a for a in ids if any(b.startswith(a + ".") for b in ids)}
 
 
-def check(schedule: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Problems as ``"schedule[3].finish: message"``, in the order of the answer file."""
-    problems: list[str] = []
+def check(schedule: Sequence[Mapping[str, Any]]) -> list[tuple[PathKey, str]]:
+    """(path, message) of each problem, in the order of the answer file, each task named by its
+    content ("Task 3 (1.2 Set up the help desk)"). Dates out of order are ``order``'s."""
+    problems: list[tuple[PathKey, str]] = []
     ids = [task["wbs"] for task in schedule]
     summaries = _summaries(ids)
     seen: dict[str, int] = {}
     for i, task in enumerate(schedule):
-        wbs = task["wbs"]
+        wbs, named = task["wbs"], task_name(i, task)
         if wbs in seen:
-            problems.append(f"schedule[{i}].wbs: '{wbs}' is used twice (first at schedule[{seen[wbs]}])")
+            problems.append((("schedule", i, "wbs"), f"{named}: WBS {wbs} is already task {seen[wbs] + 1}'s"))
         seen.setdefault(wbs, i)
         start, finish = task.get("start"), task.get("finish")
         if wbs not in summaries:
-            for name, value in (("start", start), ("finish", finish)):
+            for field, value in (("start", start), ("finish", finish)):
                 if value is None:
-                    problems.append(f"schedule[{i}].{name}: a task without sub-tasks needs a {name} date")
-        if start is not None and finish is not None and finish < start:
-            problems.append(f"schedule[{i}].finish: {finish.isoformat()} is before the start {start.isoformat()}")
+                    problems.append((("schedule", i, field), f"{named}: a task without sub-tasks needs a {field} date"))
         for j, pred in enumerate(task.get("predecessors") or []):
             if pred not in ids:
-                problems.append(f"schedule[{i}].predecessors[{j}]: '{pred}' is not a WBS id in the schedule")
+                message = f"{named}: predecessor '{pred}' is not a WBS id in the schedule"
+                problems.append((("schedule", i, "predecessors", j), message))
             elif pred == wbs:
-                problems.append(f"schedule[{i}].predecessors[{j}]: a task cannot precede itself")
+                problems.append((("schedule", i, "predecessors", j), f"{named}: a task cannot precede itself"))
         if task.get("milestone") and start is not None and finish is not None and start != finish:
-            problems.append(f"schedule[{i}].finish: a milestone starts and finishes on the same day")
+            message = f"{named}: a milestone starts and finishes on the same day"
+            problems.append((("schedule", i, "finish"), message))
     return problems
+
+
+def task_name(index: int, task: Mapping[str, Any]) -> str:
+    """How a task is named to the user: its number in the answers, its WBS id and name."""
+    return f"Task {index + 1} ({task.get('wbs', '')} {task.get('name', '')})".replace(" )", ")")
 
 
 def schedule_rows(schedule: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assembler.answers import order
+
 from .questions import Group, Interview, Item, Question, check, converted, gated, shown, whole_problems
 
 Form = Mapping[str, list[str]]
@@ -165,7 +167,11 @@ def _blank(q: Question, row: Mapping[str, Any]) -> bool:
 def problems(step: Step, tree: Mapping[str, Any]) -> dict[str, list[str]]:
     """Field name → the CLI's messages for this step's answers, checked one by one."""
     found: dict[str, list[str]] = {}
-    _check(step.item, tree.get(step.key), (step.key,), converted(tree), {}, found)
+    given = converted(tree)
+    _check(step.item, tree.get(step.key), (step.key,), given, {}, found)
+    for path, message in order.check(given):  # dates in order, with the answers of other steps too
+        if path[0] == step.key:
+            found.setdefault(name(path), []).append(message)
     return found
 
 

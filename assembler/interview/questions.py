@@ -290,10 +290,10 @@ def _coerce(path: tuple[str | int, ...], text: str) -> Any:
 
 def whole_problems(tree: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Problems of a whole answer tree as the CLI finds them, without file lines: (path, message)."""
-    from assembler.answers import schedule
+    from assembler.answers import order
 
     try:
         data = answers.validate(tree, {}, "answers")
     except InputError as exc:
         return [(p.path, p.message) for p in exc.problems]
-    return [(where, message) for where, message in (t.split(": ", 1) for t in schedule.check(data["schedule"]))]
+    return [(answers.dotted(path), message) for path, message in order.check_all(data)]

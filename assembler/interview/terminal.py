@@ -1,7 +1,8 @@
 """The terminal interview: ask ``questions.yaml`` line by line and build an answer tree as typed.
 
-Every answer is checked alone against the schema as soon as it is typed and asked again with the
-reason when refused; questions and groups whose condition is false are skipped; a file given
+Every answer is checked against the schema (and a date against the dates it must follow or
+precede) as soon as it is typed, and asked again with the reason when refused; questions and
+groups whose condition is false are skipped; a file given
 with ``--from`` supplies the defaults. Input is read a line at a time, so answers can be piped
 in. The whole file is validated at the end and the items still wrong are asked again.
 """
@@ -12,21 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assembler.answers import order
 from assembler.errors import InputError, Problem
 
-from .questions import (
-    Group,
-    Interview,
-    Item,
-    Question,
-    check,
-    converted,
-    gated,
-    lookup,
-    people_names,
-    shown,
-    whole_problems,
-)
+from . import questions
+from .questions import Group, Interview, Item, Question, check, converted, gated, shown
 
 YES, NO = "Yes", "No"
 MAX_ROUNDS = 3
@@ -62,7 +53,7 @@ def run(interview: Interview, io: Terminal, start: Mapping[str, Any] | None = No
 
 def problems_of(raw: Mapping[str, Any]) -> list[Problem]:
     """Whole-file problems of an answer tree: the schema's, then the schedule's."""
-    return [Problem("answers", None, where, message) for where, message in whole_problems(raw)]
+    return [Problem("answers", None, where, message) for where, message in questions.whole_problems(raw)]
 
 
 class _Session:
@@ -138,17 +129,28 @@ class _Session:
             return self.listing(q, start if isinstance(start, list) else None)
         default = start if isinstance(start, str) else q.default if fresh else None
         if default is None and fresh and q.default_from:
-            found = lookup(self.raw, q.default_from)
+            found = questions.lookup(self.raw, q.default_from)
             default = found if isinstance(found, str) else None
         if q.help:
             self.io.say(f"  {q.help}")
         while True:
             typed = self.scalar(q, default)
-            _, problems = check(q, typed)
+            value, problems = check(q, typed)
+            if not problems and value is not None:  # dates in order with those answered already
+                problems = order.at(q.schema_path, value, lambda path: self._partner(path, row, q))
             if not problems:
                 return typed or None
             for message in problems:
                 self.io.say(f"  ! {message}")
+
+    def _partner(self, path: tuple[str | int, ...], row: Mapping[str, Any], q: Question) -> Any:
+        """An answer given already, converted: in the same row or group, else anywhere."""
+        if path[:-1] == q.schema_path[:-1]:
+            return self._converted(row, q).get(str(path[-1]))
+        node: Any = self.given
+        for part in path:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        return node
 
     def _converted(self, row: Mapping[str, Any], q: Question) -> dict[str, Any]:
         return converted(row, q.schema_path[:-1])
@@ -166,7 +168,7 @@ class _Session:
 
     def options(self, q: Question) -> tuple[tuple[str, str], ...]:
         if q.choices_from == "people":
-            return tuple((name, name) for name in people_names(self.given))
+            return tuple((name, name) for name in questions.people_names(self.given))
         return q.choices
 
     def yesno(self, prompt: str, default: str | None, optional: bool = False) -> str:
