@@ -242,9 +242,26 @@ def textconv(file: Path) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Build worker processes.")
 @click.option("--create-workspace", "create", metavar="NAME", help="Create a workspace, print its token and exit.")
-def serve(host: str, port: int, data: Path, auth: str, workers: int, create: str | None) -> None:
-    """Serve the interview, plans and packages to a web browser (pip install '.[web]')."""
-    _exit(run.serve(host, port, data, auth, workers, create))
+@click.option(
+    "--rotate-token",
+    "rotate",
+    metavar="WORKSPACE",
+    help="Give a workspace (its id or exact name) a new token, print it and exit; "
+    "the old token and every sign-in made with it stop working.",
+)
+@click.option(
+    "--ssl-certfile",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Serve HTTPS with this certificate (PEM); it may hold the key too.",
+)
+@click.option(
+    "--ssl-keyfile",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The private key of --ssl-certfile (PEM).",
+)
+def serve(**options: Any) -> None:
+    """Serve the interview, plans and packages to a web browser (pip install '.[web]'); beyond localhost, over HTTPS."""
+    _exit(run.serve(**options))
 
 
 class _Exit(Exception):

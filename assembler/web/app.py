@@ -167,7 +167,15 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
 
 
 def serve(settings: Settings) -> None:
-    """Run the service until interrupted."""
+    """Run the service until interrupted; over HTTPS when the settings name a certificate."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+        ssl_certfile=settings.ssl_certfile,
+        ssl_keyfile=settings.ssl_keyfile,
+    )

@@ -15,7 +15,7 @@ from assembler.interview import forms, questions
 from assembler.interview.form_views import Builder
 
 from . import runner
-from .common import TOKEN_COOKIE, check_csrf, ctx, render, signed_in, workspace
+from .common import check_csrf, close_session, ctx, open_session, render, signed_in, workspace
 from .store import Workspace
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +58,7 @@ async def signin(request: Request) -> Response:
     if mine is None:
         return render(request, "signin.html", 401, error="That token does not open any workspace.")
     response = _go(f"/w/{mine.id}")
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+    open_session(request, response, mine)  # the cookie holds a session id, never the token
     return response
 
 
@@ -66,7 +66,7 @@ async def signin(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     await _form(request)
     response = _go("/")
-    response.delete_cookie(TOKEN_COOKIE)
+    close_session(request, response)
     return response
 
 

@@ -2,8 +2,8 @@
 
 One file ``DATA/assembler.sqlite3`` (WAL mode, a fresh connection per call so any thread may use
 it); packages live on disk under ``DATA/workspaces/<id>/builds/<n>/``. Every folder name comes
-from this module (random hex ids, build numbers), never from a request. Tokens are stored only
-as their SHA-256.
+from this module (random hex ids, build numbers), never from a request. Tokens and session ids
+are stored only as their SHA-256.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,13 @@ CREATE TABLE IF NOT EXISTS builds (
     id INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL REFERENCES workspaces(id),
     number INTEGER NOT NULL, version INTEGER NOT NULL REFERENCES versions(id), status TEXT NOT NULL,
     package TEXT, result TEXT NOT NULL DEFAULT '{}', created TEXT NOT NULL, UNIQUE (workspace, number));
+CREATE TABLE IF NOT EXISTS sessions (  -- created and seen in Unix seconds
+    id_sha256 TEXT PRIMARY KEY, workspace TEXT NOT NULL REFERENCES workspaces(id),
+    created INTEGER NOT NULL, seen INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_by_workspace ON sessions (workspace);
 """
+SESSION_IDLE_SECONDS = 12 * 3600  # a sign-in unused this long has ended
+SESSION_TOUCH_SECONDS = 60  # last-seen is rewritten at most this often, not on every request
 
 
 @dataclass(frozen=True)
@@ -133,10 +140,68 @@ class Store:
             ).fetchone()
         return Workspace(**row) if row else None
 
+    def find_workspaces(self, ref: str) -> list[Workspace]:
+        """The workspace with id ``ref``, else every one named exactly ``ref`` (names need not be unique)."""
+        if (by_id := self.workspace(ref.strip())) is not None:
+            return [by_id]
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT id, name, created FROM workspaces WHERE name = ? ORDER BY created, id", (ref.strip(),)
+            ).fetchall()
+        return [Workspace(**row) for row in rows]
+
+    def rotate_token(self, ws: Workspace) -> str:
+        """A new token for ``ws``: the old one stops opening it at once, and every sign-in made with it ends."""
+        token = secrets.token_urlsafe(24)
+        with self._db() as db:
+            cur = db.execute("UPDATE workspaces SET token_sha256 = ? WHERE id = ?", (token_sha256(token), ws.id))
+            if cur.rowcount != 1:
+                raise ValueError(f"no such workspace: {ws.id!r}")
+            db.execute("DELETE FROM sessions WHERE workspace = ?", (ws.id,))
+        return token
+
     def folder(self, ws: Workspace) -> Path:
         if not valid_id(ws.id):
             raise ValueError(f"not a workspace id: {ws.id!r}")
         return self.root / "workspaces" / ws.id
+
+    # --------------------------------------------------------------- sessions
+
+    def open_session(self, ws: Workspace) -> str:
+        """A new sign-in to ``ws``: its id goes in the browser's cookie, only its hash is kept here
+        (and sessions that expired unseen are removed on the way: the table does not grow forever)."""
+        session_id = secrets.token_urlsafe(32)
+        now = int(time.time())
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE seen < ?", (now - SESSION_IDLE_SECONDS,))
+            db.execute(
+                "INSERT INTO sessions (id_sha256, workspace, created, seen) VALUES (?, ?, ?, ?)",
+                (token_sha256(session_id), ws.id, now, now),
+            )
+        return session_id
+
+    def session_workspace(self, session_id: str) -> Workspace | None:
+        """The workspace of a live session, or None; an expired session is deleted when seen."""
+        key, now = token_sha256(session_id), int(time.time())
+        with self._db() as db:
+            row = db.execute(
+                "SELECT s.seen, w.id, w.name, w.created FROM sessions s JOIN workspaces w ON w.id = s.workspace "
+                "WHERE s.id_sha256 = ?",
+                (key,),
+            ).fetchone()
+            if row is None:
+                return None
+            if now - row["seen"] > SESSION_IDLE_SECONDS:
+                db.execute("DELETE FROM sessions WHERE id_sha256 = ?", (key,))
+                return None
+            if now - row["seen"] >= SESSION_TOUCH_SECONDS:
+                db.execute("UPDATE sessions SET seen = ? WHERE id_sha256 = ?", (now, key))
+        return Workspace(row["id"], row["name"], row["created"])
+
+    def close_session(self, session_id: str) -> None:
+        """Sign-out: the session's cookie opens nothing afterwards, even when sent again."""
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE id_sha256 = ?", (token_sha256(session_id),))
 
     # --------------------------------------------------------------- versions
 
