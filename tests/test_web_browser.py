@@ -139,6 +139,13 @@ class User:
 
     def type(self, label: str, text: str, nth: int = 0) -> None:
         box = self.by_label(label, nth)
+        if box.get_attribute("type") == "date":  # type: ignore[attr-defined]
+            # a date picker takes keys in the browser's locale order: set the ISO value as picking does
+            self.d.execute_script(  # type: ignore[attr-defined]
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", box, text
+            )
+            assert box.get_attribute("value") == text  # type: ignore[attr-defined]
+            return
         box.clear()  # type: ignore[attr-defined]
         box.send_keys(text)  # type: ignore[attr-defined]
 
@@ -233,9 +240,10 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     u.type("What the system does and who uses it", "Eligibility for food, cash & medical aid <statewide>")
     u.next_step("The system")
 
-    # 3: the phase, with an impossible date that the form refuses next to the field
+    # 3: the phase, with dates in the wrong order that the form refuses next to the field
     u.choose("Which phase is starting", "M&O Pre-Initiation (the system moves into maintenance and operations)")
-    u.type("Phase start date", "2027-02-30")
+    assert u.by_label("Phase start date").get_attribute("type") == "date"  # type: ignore[attr-defined]
+    u.type("Phase start date", "2027-04-15")
     u.type("Phase exit date", "2027-03-31")
     u.type("Date printed on the documents", "2027-01-08")
     u.type("Vision for the phase, in a sentence or two", "Keep CASCADE available and current.")
@@ -245,11 +253,12 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     u.next_step("The phase")
     assert u.heading() == "The phase"
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")  # type: ignore[attr-defined]
-    assert "Phase start date: '2027-02-30' is not a real calendar date" in summary.text
-    start = u.by_label("Phase start date")
-    assert start.get_attribute("aria-invalid") == "true"  # type: ignore[attr-defined]
-    error_id = start.get_attribute("aria-describedby").split()[-1]  # type: ignore[attr-defined]
-    assert "not a real calendar date" in browser.find_element(By.ID, error_id).text  # type: ignore[attr-defined]
+    expected = "the phase exit, March 31, 2027, is before the phase start, April 15, 2027"
+    assert f"Phase exit date: {expected}" in summary.text
+    exit_date = u.by_label("Phase exit date")
+    assert exit_date.get_attribute("aria-invalid") == "true"  # type: ignore[attr-defined]
+    error_id = exit_date.get_attribute("aria-describedby").split()[-1]  # type: ignore[attr-defined]
+    assert expected in browser.find_element(By.ID, error_id).text  # type: ignore[attr-defined]
     assert browser.switch_to.active_element == summary  # type: ignore[attr-defined]
     mo_start = browser.find_element(By.XPATH, "//label[@for='f-phase-mo_start']")  # type: ignore[attr-defined]
     assert mo_start.find_element(By.CSS_SELECTOR, ".tag.new").text == "new"  # a question that now applies
@@ -321,7 +330,18 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     u.type("Location", "Conference Room 3B")
     u.tick("Maria Okafor")
     u.shot("step-launch-meeting")
-    u.press("Save and see what will be produced")
+    u.press("Save and review your answers")
+
+    # the review: every answer by part, each part with a link to change it
+    assert u.heading() == "Your answers"
+    review = u.text()
+    assert "Conference Room 3B" in review and "Case and Benefits Eligibility System" in review
+    assert (
+        len(browser.find_elements(By.XPATH, "//section[contains(@class, 'review-part')]//a[starts-with(., 'Change')]"))
+        >= 10
+    )  # type: ignore[attr-defined]
+    u.shot("review")
+    u.press("See what will be produced and why")
 
     assert u.heading() == "What will be produced, and why"
     assert "Charter" in u.text() and "generate" in u.text()
@@ -349,7 +369,8 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     # a second build after changing one answer shows the change
     u.go(f"/w/{ws}/step/16")
     u.type("Location", "Conference Room 4A")
-    u.press("Save and see what will be produced")
+    u.press("Save and review your answers")
+    u.press("See what will be produced and why")
     assert "regenerate" in u.text()
     u.press("Build the package")
     WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.LINK_TEXT, "What changed since build 1")))

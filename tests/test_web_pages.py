@@ -142,3 +142,39 @@ def test_start_anew_keeps_the_earlier_answers_as_a_version(client):
     saved = client.post(f"{ws}/step/1", data={"csrf": token, "agency.name": ["X"], "action": "save"})
     assert "Your answers are saved" in saved.text
     assert csrf_of(saved.text)
+
+
+def test_the_last_part_leads_to_a_review_of_every_answer_with_a_link_to_change_each(client):
+    ws, token = new_workspace(client)
+    assert upload(client, ws, token, EXAMPLE.read_bytes()).status_code == 303
+    page = client.get(f"{ws}/step/{STEP_COUNT}")
+    sent = client.post(f"{ws}/step/{STEP_COUNT}", data=as_post(interview_form(page.text), action="next"))
+    assert sent.url.path.endswith("/review")
+    review = sent.text
+    assert "<h1>Your answers</h1>" in review and "error-summary" not in review
+    for text in ("Cascadia Department of Human Services", "CDHS Headquarters, Conference Room 3B", "Acme Operations"):
+        assert text in review
+    assert "M&amp;O Pre-Initiation" in review  # a choice shown by its label, not its value
+    changes = review.count(">Change<span")
+    assert changes >= 12 and f'href="{ws}/step/1">Change' in review
+    assert f'href="{ws}/plan">See what will be produced and why' in review
+
+
+def test_continue_resumes_at_the_first_part_not_answered_and_leaving_by_the_list_saves(client):
+    ws, _ = new_workspace(client)
+    overview = client.get(ws).text
+    assert f'href="{ws}/step/1">Start the interview' in overview
+    page = client.get(f"{ws}/step/1")
+    form = as_post(interview_form(page.text), action="next")
+    form["agency.name"], form["agency.short_name"] = ["Bayview County"], ["BVC"]
+    client.post(f"{ws}/step/1", data=form)
+    assert f'href="{ws}/step/2">Continue the interview' in client.get(ws).text
+    # on part 2, going to part 5 by the list of parts keeps what was typed on part 2
+    form = as_post(interview_form(client.get(f"{ws}/step/2").text), action="go:5")
+    form["system.name"] = ["Bayview Benefits Portal"]
+    moved = client.post(f"{ws}/step/2", data=form, follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == f"{ws}/step/5"
+    assert "Bayview Benefits Portal" in client.get(f"{ws}/answers.yaml").text
+    assert 'form="step-form" name="action" value="go:1"' in client.get(f"{ws}/step/5").text
+    bad = as_post(interview_form(client.get(f"{ws}/step/2").text), action="go:99")
+    assert client.post(f"{ws}/step/2", data=bad).status_code == 404

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .forms import Step, name
-from .questions import Group, Item, Question, converted, gated, lookup, people_names, shown
+from .questions import Group, Item, Question, converted, default_of, gated, people_names, shown
 
 ROW_KINDS = {"text", "date", "integer", "choice", "yesno", "list"}
 
@@ -136,7 +136,7 @@ class Builder:
         self.shown.add(key)
         in_row = any(isinstance(p, int) for p in path)
         if value is None and fresh:
-            value = q.default if q.default is not None else lookup(self.tree, q.default_from or "")
+            value = default_of(q, self.tree)
         kind = "long" if q.long else "radios" if q.kind == "choice" and not in_row and len(q.choices) <= 5 else q.kind
         values: tuple[str, ...] = ()
         text = value if isinstance(value, str) else ""

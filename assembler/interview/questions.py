@@ -8,6 +8,7 @@ checks the two agree: every question names a schema field and every schema field
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,8 +37,9 @@ class Question:
     kind: str
     required: bool
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
-    default: str | None = None
+    default: str | None = None  # "today": the day the question is asked
     default_from: str | None = None
+    default_days: int = 0  # with default_from a date: that many days after it
     when: str | None = None
     long: bool = False
     choices_from: str | None = None
@@ -202,6 +204,7 @@ class _Reader:
             choices=choices,
             default=entry.get("default"),
             default_from=entry.get("default_from"),
+            default_days=int(entry.get("default_days") or 0),
             when=entry.get("when"),
             long=entry.get("long") == "true",
             choices_from=entry.get("choices_from"),
@@ -244,6 +247,24 @@ def check(question: Question, value: Any) -> tuple[Any, list[str]]:
         return None, []
     converted, problems = answers.check_value(question.schema_path, value)
     return converted, [f"{where}: {message}" if where else message for where, message in problems]
+
+
+def default_of(question: Question, tree: Mapping[str, Any]) -> str | None:
+    """The answer offered before the user types one: fixed, today's date, or another answer
+    (a date shifted by ``default_days``), as typed."""
+    if question.default == "today":
+        return dt.date.today().isoformat()
+    if question.default is not None:
+        return question.default
+    found = lookup(tree, question.default_from or "")
+    if not isinstance(found, str):
+        return None
+    if question.default_days:
+        try:
+            return (dt.date.fromisoformat(found.strip()) + dt.timedelta(days=question.default_days)).isoformat()
+        except ValueError:
+            return None
+    return found
 
 
 def lookup(tree: Mapping[str, Any], dotted: str) -> Any:

@@ -127,10 +127,7 @@ class _Session:
             return self.rows(q, start if isinstance(start, list) else [])
         if q.kind == "list":
             return self.listing(q, start if isinstance(start, list) else None)
-        default = start if isinstance(start, str) else q.default if fresh else None
-        if default is None and fresh and q.default_from:
-            found = questions.lookup(self.raw, q.default_from)
-            default = found if isinstance(found, str) else None
+        default = start if isinstance(start, str) else questions.default_of(q, self.raw) if fresh else None
         if q.help:
             self.io.say(f"  {q.help}")
         while True:
@@ -161,7 +158,8 @@ class _Session:
             return self.yesno(q.prompt, default, optional=not q.required)
         if options:
             self.io.say("  " + "   ".join(f"{i}) {label}" for i, (_, label) in enumerate(options, 1)))
-        typed = self.line(f"{q.prompt}{f' [{default}]' if default else ''}: ").strip()
+        form = " (YYYY-MM-DD)" if q.kind == "date" else ""  # a picker in the browser; typed here
+        typed = self.line(f"{q.prompt}{form}{f' [{default}]' if default else ''}: ").strip()
         if not typed:
             return default or ""
         return _choose(typed, options) if options else typed

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from assembler import __version__
-from assembler.web import api, downloads, pages
+from assembler.web import api, downloads, pages, review
 from assembler.web.common import MAX_BODY, Context, Settings, ctx, error_page
 from assembler.web.runner import Runner
 from assembler.web.store import Store
@@ -80,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     runner = Runner(store, settings.workers, settings.processes)
     app.state.ctx = Context(settings, store, runner, page_env(), _secret(store))
     app.include_router(pages.router)
+    app.include_router(review.router)
     app.include_router(downloads.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

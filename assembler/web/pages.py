@@ -96,6 +96,7 @@ def _overview(request: Request, ws: Workspace, status: int = 200, upload_errors:
         latest=latest,
         steps=_steps(),
         started=len(started),
+        resume=_resume(tree),
         builds=c.store.builds(ws)[:5],
         upload_errors=list(upload_errors),
     )
@@ -175,6 +176,15 @@ def _step_page(
     )
 
 
+def _resume(tree: dict[str, Any]) -> str:
+    """Where "Continue" leads: the first part that applies and has no answers, else the review."""
+    given = questions.converted(tree)
+    for s in _steps():
+        if s.key not in tree and questions.shown(s.item.when, given):
+            return f"step/{s.number}"
+    return "review"
+
+
 def _nav(tree: dict[str, Any]) -> dict[str, Any]:
     """What the list of steps shows: each step, whether it applies and whether it has answers."""
     given = questions.converted(tree)
@@ -207,6 +217,9 @@ async def save_step(request: Request, ws_id: str, number: int) -> Response:
         return _go(f"/w/{ws.id}?done=saved")
     if action == "back":
         return _go(f"/w/{ws.id}/step/{max(number - 1, 1)}")
+    where = action.removeprefix("go:")  # the list of parts: leaving a page keeps what was typed
+    if action.startswith("go:") and (where in ("review", "plan") or where.isdigit()):
+        return _go(f"/w/{ws.id}/{where if not where.isdigit() else f'step/{_step(int(where)).number}'}")
     errors = forms.problems(step, tree)
     before, after = Builder(old, {}), Builder(tree, {})
     before.step(step)
@@ -216,7 +229,7 @@ async def save_step(request: Request, ws_id: str, number: int) -> Response:
         return _step_page(request, ws, step, tree, errors, 422 if errors else 200, new=new)
     if number < len(_steps()):
         return _go(f"/w/{ws.id}/step/{number + 1}")
-    return _go(f"/w/{ws.id}/plan")
+    return _go(f"/w/{ws.id}/review")
 
 
 def _newly_asked(before: set[str], after: set[str]) -> frozenset[str]:
