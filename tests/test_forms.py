@@ -116,3 +116,29 @@ def test_dates_out_of_order_are_shown_at_the_later_field_with_the_rows_named():
     assert contractor["contractor.block_cycles.0.finish"] == [
         "Block cycle 1 (Spring): finishes on March 1, 2027, before it starts on April 1, 2027"
     ]
+
+
+def test_a_person_is_picked_from_the_people_named_or_typed_as_someone_else():
+    from assembler.interview.form_views import Builder
+
+    tree = {"people": [{"name": "Maria Okafor"}, {"name": "Tomás Álvarez"}], "continuity": {"authority": "Dana Fox"}}
+    view = Builder(tree, {}).step(STEPS["continuity"])
+    authority = next(f for f in view.items if f.name == "continuity.authority")
+    assert authority.kind == "person" and authority.choices == (("Maria Okafor",) * 2, ("Tomás Álvarez",) * 2)
+    assert authority.value == "Dana Fox"  # not among them: shown in the box for someone else
+    picked = read("continuity", {"continuity.authority": ["Maria Okafor"], "other:continuity.authority": [""]}, tree)
+    assert picked["continuity"]["authority"] == "Maria Okafor"
+    typed = read("continuity", {"continuity.authority": ["Maria Okafor"], "other:continuity.authority": ["Lee Park"]})
+    assert typed["continuity"]["authority"] == "Lee Park"  # the name typed wins
+
+
+def test_a_group_that_opens_with_its_yes_no_question_is_asked_without_a_gate_before_it():
+    from assembler.interview.form_views import Builder
+
+    view = Builder({}, {}).step(STEPS["changes_since_acquisition"])
+    staffing = next(s for s in view.items if s.title == "Staffing")
+    assert staffing.gate == "" and staffing.items[0].label == "Has it changed?"
+    left_empty = read("changes_since_acquisition", {"changes_since_acquisition.staffing.changed": [""]})
+    assert "changes_since_acquisition" not in left_empty  # unanswered: left out, not a problem
+    said_no = read("changes_since_acquisition", {"changes_since_acquisition.staffing.changed": ["No"]})
+    assert said_no["changes_since_acquisition"] == {"staffing": {"changed": "No"}}

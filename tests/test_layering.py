@@ -47,7 +47,7 @@ OWNERS = {
     "distributed": {"batch.run"},
     "python_redlines": {"review.redline"},
     "pikepdf": {"package.pdf"},
-    "fastapi": {"web.app", "web.common", "web.pages", "web.downloads", "web.api"},
+    "fastapi": {"web.app", "web.common", "web.pages", "web.review", "web.downloads", "web.api"},
 }
 
 

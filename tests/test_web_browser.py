@@ -146,6 +146,13 @@ class User:
             )
             assert box.get_attribute("value") == text  # type: ignore[attr-defined]
             return
+        if box.tag_name == "select":  # type: ignore[attr-defined]
+            # a person: picked from the people named, else typed as someone else
+            names = [o.text for o in Select(box).options]
+            if text in names:
+                Select(box).select_by_visible_text(text)
+                return
+            box = self.d.find_element(By.ID, box.get_attribute("id") + "-other")  # type: ignore[attr-defined]
         box.clear()  # type: ignore[attr-defined]
         box.send_keys(text)  # type: ignore[attr-defined]
 

@@ -178,3 +178,19 @@ def test_continue_resumes_at_the_first_part_not_answered_and_leaving_by_the_list
     assert 'form="step-form" name="action" value="go:1"' in client.get(f"{ws}/step/5").text
     bad = as_post(interview_form(client.get(f"{ws}/step/2").text), action="go:99")
     assert client.post(f"{ws}/step/2", data=bad).status_code == 404
+
+
+def test_the_agency_name_is_offered_from_the_workspace(client):
+    ws, _ = new_workspace(client, "Bayview County Human Services")
+    assert 'name="agency.name" type="text" value="Bayview County Human Services"' in client.get(f"{ws}/step/1").text
+
+
+def test_responsibilities_say_why_nothing_is_asked_and_count_as_done_without_those_roles(client):
+    ws, _ = new_workspace(client)
+    number = next(s.number for s in forms.steps(questions.load()) if s.key == "role_needs")
+    page = client.get(f"{ws}/step/{number}").text
+    assert "No one holds either role in &#34;People and their roles&#34;, so nothing is needed here" in page
+    form = as_post(interview_form(client.get(f"{ws}/step/1").text), action="next")
+    form["agency.name"], form["agency.short_name"] = ["Bayview County"], ["BVC"]
+    client.post(f"{ws}/step/1", data=form)
+    assert f"2 of {STEP_COUNT} parts answered" in client.get(ws).text  # the agency, and this part

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .asking import default_of, gated
 from .forms import Step, name
-from .questions import Group, Item, Question, converted, default_of, gated, people_names, shown
+from .questions import Group, Item, Question, converted, people_names, shown
 
 ROW_KINDS = {"text", "date", "integer", "choice", "yesno", "list"}
 
@@ -20,7 +21,7 @@ class Field:
     id: str
     label: str
     help: str
-    kind: str  # text, long, date, integer, yesno, choice, lines, commas, checklist
+    kind: str  # text, long, date, integer, yesno, choice, person, lines, commas, checklist
     value: str = ""
     values: tuple[str, ...] = ()
     choices: tuple[tuple[str, str], ...] = ()
@@ -84,9 +85,15 @@ class Builder:
     """Builds the view of one step from the answers as typed and the problems found."""
 
     def __init__(
-        self, tree: Mapping[str, Any], errors: Mapping[str, list[str]], add: str = "", new: frozenset[str] = frozenset()
+        self,
+        tree: Mapping[str, Any],
+        errors: Mapping[str, list[str]],
+        add: str = "",
+        new: frozenset[str] = frozenset(),
+        offered: Mapping[str, str] | None = None,  # dotted path -> what to offer there (the workspace's name)
     ) -> None:
         self.tree, self.errors, self.add, self.new = tree, errors, add, new
+        self.offered = offered or {}
         self.given = converted(tree)
         self.people = people_names(tree)
         self.summary: list[Error] = []
@@ -136,7 +143,7 @@ class Builder:
         self.shown.add(key)
         in_row = any(isinstance(p, int) for p in path)
         if value is None and fresh:
-            value = default_of(q, self.tree)
+            value = default_of(q, self.tree) or self.offered.get(q.dotted)
         kind = "long" if q.long else "radios" if q.kind == "choice" and not in_row and len(q.choices) <= 5 else q.kind
         values: tuple[str, ...] = ()
         text = value if isinstance(value, str) else ""
@@ -149,6 +156,8 @@ class Builder:
                 text = "\n".join(v for v in items if v not in dict(choices))
             else:
                 kind, text = ("commas", ", ".join(items)) if in_row else ("lines", "\n".join(items))
+        elif q.choices_from == "people" and q.kind == "text":  # picked from the named people, or typed
+            kind, choices = "person", tuple((p, p) for p in self.people)
         label = q.prompt
         errors = tuple(self.errors.get(key, ()))
         anchor = html_id(key) + ("-1" if kind in ("radios", "yesno", "checklist") else "")
@@ -158,7 +167,7 @@ class Builder:
             key,
             html_id(key),
             label,
-            _web_help(q.help),
+            _web_help(q.help, kind),
             kind,
             text,
             values,
@@ -215,11 +224,12 @@ class Builder:
         return tuple(out)
 
 
-def _web_help(text: str) -> str:
-    """Help written for the terminal, where an empty line ends a list; here a list is a text box."""
-    return text.replace("; an empty line ends the list (or leave it empty)", " (or leave it empty)").replace(
-        "; an empty line ends the list", ""
-    )
+def _web_help(text: str, kind: str) -> str:
+    """Help written for the terminal, where an empty line ends a list; here a list is a text box
+    (one item per line, or, in a row, separated by commas, as the box's own hint says)."""
+    text = text.replace("; an empty line ends the list (or leave it empty)", " (or leave it empty)")
+    text = text.replace("; an empty line ends the list", "")
+    return re.sub(r"^One per line\.?\s*", "", text) if kind == "commas" else text
 
 
 _SINGULAR = {"people": "person", "schedule": "task", "escalation": "escalation level"}

@@ -18,7 +18,8 @@ from typing import Any
 
 from assembler.answers import order
 
-from .questions import Group, Interview, Item, Question, check, converted, gated, shown, whole_problems
+from .asking import gated
+from .questions import Group, Interview, Item, Question, check, converted, shown, whole_problems
 
 Form = Mapping[str, list[str]]
 
@@ -101,8 +102,8 @@ class Reader:
         key = name(path)
         if not self.has(key) and not (q.kind == "list" and self.has(f"more:{key}")):
             return old
-        if q.kind != "list":
-            return _text(self.first(key))
+        if q.kind != "list":  # a person: the name typed under the list wins over the one picked
+            return _text(self.first(f"other:{key}")) or _text(self.first(key))
         if q.choices or q.choices_from:  # a checklist, plus others typed one per line
             picked = [v for v in self.form.get(key, []) if v.strip()]
             items = picked + [x for x in _lines(self.first(f"more:{key}")) if x not in picked]

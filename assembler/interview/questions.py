@@ -8,7 +8,6 @@ checks the two agree: every question names a schema field and every schema field
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,6 +67,7 @@ class Group:
     items: tuple[Item, ...]
     gate: str | None = None
     when: str | None = None
+    not_asked: str = ""  # why nothing is asked when ``when`` is false: said instead of the questions
     kind: str = "group"
 
     @property
@@ -160,6 +160,7 @@ class _Reader:
             items=items,
             gate=entry.get("gate"),
             when=entry.get("when"),
+            not_asked=str(entry.get("not_asked", "")).strip(),
         )
 
     def question(
@@ -249,42 +250,8 @@ def check(question: Question, value: Any) -> tuple[Any, list[str]]:
     return converted, [f"{where}: {message}" if where else message for where, message in problems]
 
 
-def default_of(question: Question, tree: Mapping[str, Any]) -> str | None:
-    """The answer offered before the user types one: fixed, today's date, or another answer
-    (a date shifted by ``default_days``), as typed."""
-    if question.default == "today":
-        return dt.date.today().isoformat()
-    if question.default is not None:
-        return question.default
-    found = lookup(tree, question.default_from or "")
-    if not isinstance(found, str):
-        return None
-    if question.default_days:
-        try:
-            return (dt.date.fromisoformat(found.strip()) + dt.timedelta(days=question.default_days)).isoformat()
-        except ValueError:
-            return None
-    return found
-
-
-def lookup(tree: Mapping[str, Any], dotted: str) -> Any:
-    """A value of the answers by dotted path, or None."""
-    node: Any = tree
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def people_names(given: Mapping[str, Any]) -> list[str]:
     return [str(p["name"]) for p in given.get("people") or () if isinstance(p, Mapping) and p.get("name")]
-
-
-def gated(group: Group) -> bool:
-    """Whether the group is asked behind a yes/no question (its own, or because it is optional
-    and has required fields, which would otherwise be forced on everyone)."""
-    return bool(group.gate) or (not group.required and any(getattr(i, "required", False) for i in group.items))
 
 
 def converted(tree: Mapping[str, Any], at: tuple[str | int, ...] = ()) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from typing import Any
 from assembler.answers import order
 from assembler.errors import InputError, Problem
 
-from . import questions
-from .questions import Group, Interview, Item, Question, check, converted, gated, shown
+from . import asking, questions
+from .questions import Group, Interview, Item, Question, check, converted, shown
 
 YES, NO = "Yes", "No"
 MAX_ROUNDS = 3
@@ -88,7 +88,7 @@ class _Session:
         if not shown(group.when, self.given):
             return None
         gate = group.gate
-        if not gate and gated(group):  # optional, with required fields that would otherwise be forced
+        if not gate and asking.gated(group):  # optional, with required fields that would otherwise be forced
             gate = f"Answer the questions on {group.title[0].lower()}{group.title[1:]}?"
         if depth == 0 or gate:
             self.io.say("")
@@ -99,12 +99,15 @@ class _Session:
             return None
         out: dict[str, Any] = {}
         self._scope(group.path, out)
+        opens = asking.opens_with_yesno(group)  # its first yes/no left empty leaves it out
         for item in group.items:
             key = item.path[-1]
             if isinstance(item, Group):
                 value = self.group(item, start.get(key), depth + 1)
             else:  # revisiting a group given before: its absent answers stay absent
-                value = self.question(item, start.get(key), out, fresh=not start)
+                value = self.question(item, start.get(key), out, fresh=not start, optional=opens and not out)
+                if opens and not out and value is None:
+                    return None
             if value is not None:
                 out[key] = value
                 self._scope(group.path, out)
@@ -120,18 +123,22 @@ class _Session:
 
     # --------------------------------------------------------------- questions
 
-    def question(self, q: Question, start: Any, row: Mapping[str, Any], fresh: bool = True) -> Any:
+    def question(
+        self, q: Question, start: Any, row: Mapping[str, Any], fresh: bool = True, optional: bool = False
+    ) -> Any:
         if not shown(q.when, self.given, self._converted(row, q)):
             return start  # not asked; an answer given earlier is kept, never lost
         if q.kind == "rows":
             return self.rows(q, start if isinstance(start, list) else [])
         if q.kind == "list":
             return self.listing(q, start if isinstance(start, list) else None)
-        default = start if isinstance(start, str) else questions.default_of(q, self.raw) if fresh else None
+        default = start if isinstance(start, str) else asking.default_of(q, self.raw) if fresh else None
         if q.help:
             self.io.say(f"  {q.help}")
         while True:
-            typed = self.scalar(q, default)
+            typed = self.scalar(q, default, optional)
+            if optional and not typed:
+                return None
             value, problems = check(q, typed)
             if not problems and value is not None:  # dates in order with those answered already
                 problems = order.at(q.schema_path, value, lambda path: self._partner(path, row, q))
@@ -152,10 +159,10 @@ class _Session:
     def _converted(self, row: Mapping[str, Any], q: Question) -> dict[str, Any]:
         return converted(row, q.schema_path[:-1])
 
-    def scalar(self, q: Question, default: str | None) -> str:
+    def scalar(self, q: Question, default: str | None, optional: bool = False) -> str:
         options = self.options(q)
         if q.kind == "yesno":
-            return self.yesno(q.prompt, default, optional=not q.required)
+            return self.yesno(q.prompt, default, optional=optional or not q.required)
         if options:
             self.io.say("  " + "   ".join(f"{i}) {label}" for i, (_, label) in enumerate(options, 1)))
         form = " (YYYY-MM-DD)" if q.kind == "date" else ""  # a picker in the browser; typed here

@@ -87,7 +87,8 @@ def _overview(request: Request, ws: Workspace, status: int = 200, upload_errors:
     c = ctx(request)
     latest = c.store.latest(ws)
     tree = dict(latest.answers) if latest else {}
-    started = [s for s in _steps() if s.key in tree]
+    given = questions.converted(tree)  # a part that does not apply counts as done once others are
+    started = [s for s in _steps() if s.key in tree or (tree and not questions.shown(s.item.when, given))]
     return render(
         request,
         "workspace.html",
@@ -160,7 +161,7 @@ def _step_page(
     add: str = "",
     new: frozenset[str] = frozenset(),
 ) -> Response:
-    builder = Builder(tree, errors, add, new)
+    builder = Builder(tree, errors, add, new, offered={"agency.name": ws.name})
     view = builder.step(step)
     return render(
         request,
