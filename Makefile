@@ -37,6 +37,7 @@ templates: setup
 bench: setup
 	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_diff.py
+	$(PY) benchmarks/bench_cold.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(OUT)/*/ build *.egg-info

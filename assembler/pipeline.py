@@ -11,16 +11,16 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assembler import answers, package, rules
 from assembler.answers import order
 from assembler.errors import InputError, Problem
 from assembler.package import manifest
 from assembler.package.manifest import Status, package_name
-from assembler.render import context
-from assembler.rules import catalog
-from assembler.templating import sandbox
+
+if TYPE_CHECKING:  # loaded where used: an unchanged re-run needs neither the rules nor Jinja
+    from assembler.rules import catalog
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def load(
     """Validated answers, the catalog and the rule decisions; InputError lists every problem.
 
     ``typed``: the answers ``read`` already read from ``path`` (and ``defaults``)."""
+    from assembler.rules import catalog
+
     ans = answers.validated(typed if typed is not None else answers.read(path, defaults))
     problems = [
         Problem(*ans.locate(path), answers.dotted(path), message) for path, message in order.check_all(ans.data)
@@ -86,16 +88,59 @@ def unchanged(
     previous = package.read_manifest(folder)
     if not previous or not _intact(folder, previous):
         return None
-    current = manifest.inputs_sha256(typed.sha256, catalog.load(templates))
+    from assembler.rules import layers
+
+    found = layers.inputs(templates)  # without compiling the rules
+    if found is None:
+        from assembler.rules import catalog
+
+        current = manifest.inputs_sha256(typed.sha256, catalog.load(templates))
+    else:
+        current = manifest.inputs_sha256_of(typed.sha256, *found)
     return previous if previous.get("inputs_sha256") == current and ("pdfs" in previous) == pdf else None
+
+
+@dataclass(frozen=True)
+class UpToDate:
+    """A package found up to date from its manifest alone: what ``build`` reports for it."""
+
+    slug: str
+    folder: Path
+    statuses: tuple[Status, ...]
+    written: bool = False
+    redlines: tuple[str, ...] = ()
+    pdfs: tuple[str, ...] = ()
+
+
+def up_to_date(
+    path: str | Path, out_root: str | Path, templates: str | Path | None = None, pdf: bool = False
+) -> UpToDate | None:
+    """The package of ``path`` when its manifest says it is up to date (see ``unchanged``), else
+    None: decided from hashes, without validating, deciding or loading a renderer."""
+    typed = answers.read(path)
+    name = package_of(typed)
+    previous = unchanged(name, typed, out_root, templates, pdf) if name is not None else None
+    if name is None or previous is None:
+        return None
+    return UpToDate(name, Path(out_root) / name, _statuses(previous))
+
+
+def _statuses(previous: Mapping[str, Any]) -> tuple[Status, ...]:
+    """Every deliverable of an up-to-date package, as its manifest lists it."""
+    done = tuple(Status(d["id"], d["title"], d["file"], "up to date", ("no change",)) for d in previous["documents"])
+    return done + tuple(
+        Status(d["id"], d["title"], d["file"], "not needed", tuple(d["reasons"])) for d in previous["not_needed"]
+    )
 
 
 def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list[package.Document]:
     """Every needed deliverable, rendered and normalised (deterministic bytes)."""
     from assembler.render import (
+        context,
         excel,  # heavy libraries load only when rendering
         word,
     )
+    from assembler.templating import sandbox
 
     docs = []
     common = context.shared(ans.data, plan, cat)  # what every document's context shares, built once
@@ -132,13 +177,7 @@ def preview(
         and _intact(folder, previous)
         and ("pdfs" in previous) == pdf  # PDFs asked for now and not then, or the reverse
     ):
-        statuses = tuple(
-            Status(d["id"], d["title"], d["file"], "up to date", ("no change",)) for d in previous["documents"]
-        )
-        statuses += tuple(
-            Status(d["id"], d["title"], d["file"], "not needed", tuple(d["reasons"])) for d in previous["not_needed"]
-        )
-        return Result(name, folder, ans, plan, statuses, written=False), [], previous
+        return Result(name, folder, ans, plan, _statuses(previous), written=False), [], previous
     docs = render(ans, cat, plan)
     statuses = manifest.compare(cat, plan, docs, previous, manifest.changed_answers(previous, ans), force)
     return Result(name, folder, ans, plan, statuses, written=False), docs, manifest.record(ans, cat, plan, docs)

@@ -18,11 +18,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from assembler import package, pipeline
+from assembler import package
 from assembler.answers import files
 from assembler.errors import UsageError
-from assembler.render import context
-from assembler.rules import catalog
 
 # What a Word template without core properties gets dated (python-docx would date it now).
 EPOCH = dt.date(2000, 1, 1)
@@ -35,9 +33,14 @@ def render_one(template: Path, data: Path, out: Path, raw: bool, templates: Path
     if out.suffix.lower() != kind:
         raise UsageError(f"{out}: the output must have the template's extension ({kind})")
     ctx, title, when = _context(template, data, raw, templates)
-    from assembler.render import excel, word
+    if kind == ".xlsx":  # only the renderer this template needs is loaded
+        from assembler.render import excel
 
-    blob = (excel.render if kind == ".xlsx" else word.render)(template, ctx)
+        blob = excel.render(template, ctx)
+    else:
+        from assembler.render import word
+
+        blob = word.render(template, ctx)
     if title is None and when is None and kind == ".docx" and not _has_core(template):
         when = EPOCH
     package.write_atomic(out, package.normalize(blob, title, when))
@@ -50,6 +53,10 @@ def _context(
     if raw:
         tree = files.read_data(data, word=template.suffix.lower() == ".docx")
         return tree, None, source_date()
+    from assembler import pipeline  # the answers, rules and context: not needed for raw data
+    from assembler.render import context
+    from assembler.rules import catalog
+
     ans, cat, plan = pipeline.load(data, templates)
     when = ans.data["phase"]["document_date"]
     item = next((d for d in cat.deliverables if d.template.name == template.name), None)

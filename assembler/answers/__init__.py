@@ -10,10 +10,36 @@ May import: ``assembler.errors`` only.
 ``from assembler import answers`` gives the names the other stages use, from these modules.
 """
 
-from assembler.answers.files import read, read_data, read_defaults
-from assembler.answers.typed import PathKey, Typed, canonical_json, dotted, locate, merge, overlay, tree_sha256
-from assembler.answers.validation import SCHEMA, Answers, check_value, load, rule_at, schema, validate, validated
+from typing import TYPE_CHECKING, Any
+
+from assembler.answers.files import SCHEMA, read, read_data, read_defaults, schema
+from assembler.answers.typed import (
+    Answers,
+    PathKey,
+    Typed,
+    canonical_json,
+    dotted,
+    locate,
+    merge,
+    overlay,
+    tree_sha256,
+)
 from assembler.answers.yamlread import parse_text, read_tree
+
+if TYPE_CHECKING:
+    from assembler.answers.validation import check_value, load, rule_at, validate, validated
+
+_VALIDATION = {"check_value", "load", "rule_at", "validate", "validated"}
+
+
+def __getattr__(name: str) -> Any:
+    # Cerberus loads only when answers are validated: an unchanged re-run and render --raw skip it.
+    if name in _VALIDATION:
+        from assembler.answers import validation
+
+        return getattr(validation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SCHEMA",

@@ -21,6 +21,8 @@ from assembler.answers.typed import PathKey, Typed, dotted
 from assembler.answers.yamlread import read_tree
 from assembler.errors import InputError, Problem
 
+SCHEMA = Path(__file__).with_name("schema.yaml")
+
 
 def read(path: str | Path, defaults: str | Path | None = None) -> Typed:
     """An answer file as typed, layered over a defaults file (``batch``'s ``_defaults.yaml``)."""
@@ -100,3 +102,18 @@ def _check_texts(value: Any, name: str, path: PathKey, forbidden: re.Pattern[str
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_texts(item, name, (*path, index), forbidden)
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The answer schema, loaded once per process (parsing its YAML costs more than validating
+    an answer file: the parsed schema is kept in the template cache, by its text)."""
+    from assembler.templating import cache
+
+    text = SCHEMA.read_text(encoding="utf-8")
+    entry = cache.key("schema.yaml", text)
+    loaded = cache.load("schema", entry)
+    if not isinstance(loaded, dict):
+        loaded = yamlread.load_ours(text)
+        cache.store("schema", entry, loaded)
+    return {k: v for k, v in loaded.items() if not k.startswith("_")}

@@ -186,3 +186,39 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
             _flatten(inner, f"{prefix}[{i}]", out)
     else:
         out[prefix] = value
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed (read only)."""
+
+    data: Mapping[str, Any]
+    typed: Typed = field(repr=False)
+
+    @property
+    def source(self) -> str:
+        return self.typed.source
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self.typed.tree
+
+    @property
+    def defaults(self) -> str | None:
+        return self.typed.defaults
+
+    @property
+    def lines(self) -> Mapping[PathKey, int]:
+        return self.typed.provenance[0]
+
+    @property
+    def origins(self) -> Mapping[PathKey, str]:
+        return self.typed.provenance[1]
+
+    def locate(self, path: PathKey) -> tuple[str, int | None]:
+        """The file and line a value (or its nearest given parent) was written on."""
+        return locate(path, self.lines, self.origins, self.source)
+
+    @property
+    def sha256(self) -> str:
+        return self.typed.sha256

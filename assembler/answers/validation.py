@@ -13,56 +13,19 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import cerberus
+from cerberus.schema import DefinitionSchema
 
 from assembler.errors import InputError, Problem
+from assembler.templating import cache
 
-from . import fields, yamlread
-from .files import read
-from .typed import PathKey, Typed, canonical_json, dotted, locate
-
-SCHEMA = Path(__file__).with_name("schema.yaml")
-
-
-@dataclass(frozen=True)
-class Answers:
-    """A validated answer file. ``data`` is converted by the schema, ``raw`` is as typed (read only)."""
-
-    data: Mapping[str, Any]
-    typed: Typed = field(repr=False)
-
-    @property
-    def source(self) -> str:
-        return self.typed.source
-
-    @property
-    def raw(self) -> Mapping[str, Any]:
-        return self.typed.tree
-
-    @property
-    def defaults(self) -> str | None:
-        return self.typed.defaults
-
-    @property
-    def lines(self) -> Mapping[PathKey, int]:
-        return self.typed.provenance[0]
-
-    @property
-    def origins(self) -> Mapping[PathKey, str]:
-        return self.typed.provenance[1]
-
-    def locate(self, path: PathKey) -> tuple[str, int | None]:
-        """The file and line a value (or its nearest given parent) was written on."""
-        return locate(path, self.lines, self.origins, self.source)
-
-    @property
-    def sha256(self) -> str:
-        return self.typed.sha256
+from . import fields
+from .files import SCHEMA, read, schema
+from .typed import Answers, PathKey, Typed, canonical_json, dotted, locate
 
 
 class _Validator(cerberus.Validator):
@@ -91,14 +54,6 @@ class _Validator(cerberus.Validator):
         raise ValueError("is not a whole number (digits only, e.g. 48000 or 48,000)")
 
 
-@lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    """The answer schema, loaded once per process."""
-    text = SCHEMA.read_text(encoding="utf-8")
-    loaded = yamlread.load_ours(text)
-    return {k: v for k, v in loaded.items() if not k.startswith("_")}
-
-
 def validate(
     tree: Mapping[str, Any],
     lines: Mapping[PathKey, int],
@@ -119,7 +74,7 @@ def _validate_all(
     # it adds, and a file of thousands of unknown keys took minutes. It sees the rest only.
     unknown = list(fields.unknown(tree, schema()))
     known = fields.without(tree, {path for path, _ in unknown})
-    validator = _Validator(schema())
+    validator = _make(schema())
     if not unknown and validator.validate(dict(known)):
         return dict(validator.document)
     if unknown:
@@ -177,7 +132,33 @@ _SECTIONS: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (section, its JS
 @lru_cache(maxsize=64)
 def _validator(sections: tuple[str, ...]) -> _Validator:
     """A validator of these sections alone, reused (building one costs a third of validating)."""
-    return _Validator({key: schema()[key] for key in sections})
+    return _make({key: schema()[key] for key in sections})
+
+
+class _Checked(DefinitionSchema):
+    """Our schema, already found a valid Cerberus schema by an earlier process: not checked again."""
+
+    def validate(self, schema: Any = None) -> None:
+        pass
+
+
+def _make(rules: dict[str, Any]) -> _Validator:
+    """A validator of ``rules`` (sections of our schema). Cerberus checks a schema definition
+    each time it builds a validator, which costs twice validating an answer file: once our
+    schema passed that check (with this Cerberus and these coercions), it is not checked again."""
+    _check_schema()
+    validator = _Validator()
+    validator.schema = _Checked(validator, rules)
+    return validator
+
+
+@lru_cache(maxsize=1)
+def _check_schema() -> None:
+    """Cerberus's check of our schema, once per schema, Cerberus and this module (SchemaError if it fails)."""
+    entry = cache.key(cerberus.__version__, SCHEMA.read_bytes(), Path(__file__).read_bytes())
+    if cache.load("schema", entry) is not True:
+        _Validator(schema())
+        cache.store("schema", entry, True)
 
 
 def validated(typed: Typed) -> Answers:

@@ -8,14 +8,13 @@ work through ``pipeline`` and the stages; nothing here decides or renders.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from assembler import __version__
-from assembler.errors import AssemblerError, UsageError
+from assembler.errors import AssemblerError
 
 from . import run
 
@@ -27,6 +26,9 @@ TEMPLATES_OPT = click.option(
     help="Your templates folder (docx/, xlsx/, catalog.yaml, rules.yaml), laid over ours template by template.",
 )
 PDF_OPT = click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
+NO_CACHE_OPT = click.option(
+    "--no-cache", is_flag=True, expose_value=False, callback=run.cache_off, help="Prepare templates afresh, no cache."
+)
 
 
 def _out_option(help_text: str) -> Any:
@@ -59,6 +61,7 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Rewrite every document even when unchanged.")
 @click.option("--redline", is_flag=True, help="Beside each regenerated .docx, write a tracked-changes copy.")
 @PDF_OPT
+@NO_CACHE_OPT
 def build(
     answer_files: tuple[Path, ...], out: Path, templates: Path | None, force: bool, redline: bool, pdf: bool
 ) -> None:
@@ -74,6 +77,7 @@ def build(
 @TEMPLATES_OPT
 @click.option("--force", is_flag=True, help="Rebuild every agency even when unchanged.")
 @PDF_OPT
+@NO_CACHE_OPT
 def batch(
     folder: Path, out: Path, jobs: int | None, scheduler: str | None, templates: Path | None, force: bool, pdf: bool
 ) -> None:
@@ -81,29 +85,7 @@ def batch(
 
     Exit 0 when every agency was built (or was already up to date), 1 when any failed.
     """
-    from assembler.batch import run as batches
-
-    from . import progress
-
-    files, defaults = batches.agency_files(folder)
-    if not files:
-        raise UsageError(f"{folder}: no agency files (*.yaml) found")
-    if pdf:
-        from assembler.package import pdf as pdfs
-
-        pdfs.require()  # before building anything
-    if templates is not None:
-        from assembler.rules import catalog
-
-        catalog.load(templates)  # a broken templates folder is one message, not one per agency
-    started = time.perf_counter()
-    stream = batches.run(folder, out, jobs, templates, force, scheduler, pdf)
-    outcomes, interrupted = progress.follow(stream, len(files))
-    progress.batch_summary(outcomes, len(files), defaults, time.perf_counter() - started)
-    if interrupted:
-        raise KeyboardInterrupt
-    if any(o.status == "failed" for o in outcomes):
-        raise _Exit(1)
+    _exit(run.batch(folder, out, jobs, scheduler, templates, force, pdf))
 
 
 @cli.command()
@@ -111,6 +93,7 @@ def batch(
 @_out_option("Output root holding the previous package to compare with.")
 @TEMPLATES_OPT
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@NO_CACHE_OPT
 def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) -> None:
     """Show what would be produced or reviewed, and why; writes nothing."""
     _exit(run.plan(answer_file, out, templates, as_json))
@@ -119,6 +102,7 @@ def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) ->
 @cli.command()
 @click.argument("answer_files", nargs=-1, required=True, type=ANSWERS)
 @TEMPLATES_OPT
+@NO_CACHE_OPT
 def check(answer_files: tuple[Path, ...], templates: Path | None) -> None:
     """Validate answer files and templates together; writes nothing."""
     _exit(run.check(answer_files, templates))
@@ -132,6 +116,7 @@ def check(answer_files: tuple[Path, ...], templates: Path | None) -> None:
 )
 @click.option("--raw", is_flag=True, help="DATA is any YAML/JSON mapping, used as it is (no answer schema).")
 @TEMPLATES_OPT
+@NO_CACHE_OPT
 def render(template: Path, data: Path, out: Path, raw: bool, templates: Path | None) -> None:
     """Fill one .docx or .xlsx template with an answer file (or, with --raw, any mapping)."""
     from assembler import single
@@ -179,6 +164,23 @@ def templates_check(templates: Path | None, files: tuple[Path, ...]) -> None:
     Exit 0 when clean, 1 with the problems listed.
     """
     _exit(run.templates_check(templates, files))
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """The template cache: prepared templates kept on disk for the next run."""
+
+
+@cache_group.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many entries it holds and their size."""
+    run.cache_info()
+
+
+@cache_group.command("clear")
+def cache_clear() -> None:
+    """Remove every entry (the next build prepares its templates again)."""
+    run.cache_clear()
 
 
 @cli.command("init-templates")

@@ -6,13 +6,15 @@ decision and its colour live in one place.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from assembler import pipeline
 from assembler.package import manifest
-from assembler.rules import catalog
+
+if TYPE_CHECKING:
+    from assembler.rules import catalog
 
 ACTION_STYLE = {
     "generate": "green",

@@ -43,13 +43,71 @@ def build(answer_files: tuple[Path, ...], out: Path, **options: Any) -> int:
     failed: list[AssemblerError] = []
     for path in answer_files:
         try:
-            result = pipeline.build(path, out, **options)
+            quick = (
+                None
+                if options.get("force")
+                else pipeline.up_to_date(path, out, options.get("templates"), bool(options.get("pdf")))
+            )
+            result = quick or pipeline.build(path, out, **options)
         except AssemblerError as exc:
             report_error(exc)
             failed.append(exc)
             continue
         console().print(report.build_table(result))
     return max((e.exit_code for e in failed), default=0)
+
+
+def batch(
+    folder: Path, out: Path, jobs: int | None, scheduler: str | None, templates: Path | None, force: bool, pdf: bool
+) -> int:
+    import time
+
+    from assembler.batch import run as batches
+
+    from . import progress
+
+    files, defaults = batches.agency_files(folder)
+    if not files:
+        raise UsageError(f"{folder}: no agency files (*.yaml) found")
+    if pdf:
+        from assembler.package import pdf as pdfs
+
+        pdfs.require()  # before building anything
+    if templates is not None:
+        from assembler.rules import catalog
+
+        catalog.load(templates)  # a broken templates folder is one message, not one per agency
+    started = time.perf_counter()
+    stream = batches.run(folder, out, jobs, templates, force, scheduler, pdf)
+    outcomes, interrupted = progress.follow(stream, len(files))
+    progress.batch_summary(outcomes, len(files), defaults, time.perf_counter() - started)
+    if interrupted:
+        raise KeyboardInterrupt
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cache_off(_context: Any, _option: Any, given: bool) -> None:
+    """``--no-cache`` (as ``ASSEMBLER_CACHE=off``): for this process and the workers it starts."""
+    if given:
+        from assembler.templating import cache
+
+        cache.disable()
+
+
+def cache_info() -> None:
+    from assembler.templating import cache
+
+    found = cache.info()
+    state = "" if cache.enabled() else " (turned off by ASSEMBLER_CACHE)"
+    print(f"folder:  {found.folder}{state}")
+    print(f"entries: {found.entries}")
+    print(f"size:    {found.bytes / 1024 / 1024:.1f} MB ({found.bytes:,} bytes)")
+
+
+def cache_clear() -> None:
+    from assembler.templating import cache
+
+    print(f"removed {cache.clear()} entries from {cache.root()}")
 
 
 def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) -> int:

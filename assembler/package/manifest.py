@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assembler import __version__, answers, rules
-from assembler.render import context
-from assembler.rules import catalog
-from assembler.templating import fields
 
 from . import files as package
+
+if TYPE_CHECKING:  # loaded where used: an unchanged re-run needs only the hashes
+    from assembler.rules import catalog
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,14 @@ def package_name(data: Mapping[str, Any]) -> str:
 
 def inputs_sha256(answers_sha256: str, cat: catalog.Catalog) -> str:
     """Everything a package depends on: answers, schema, every template and rule file, the engine version."""
+    return inputs_sha256_of(answers_sha256, cat.files, tuple(item.template for item in cat.deliverables))
+
+
+def inputs_sha256_of(answers_sha256: str, files: tuple[Path, ...], templates: tuple[Path, ...]) -> str:
+    """``inputs_sha256`` from the catalog's files and the deliverables' templates (``layers.inputs``)."""
     digest = hashlib.sha256(f"assembler {__version__}\n{answers_sha256}\n".encode())
-    for path in (answers.SCHEMA, *cat.files):
+    for path in (answers.SCHEMA, *files, *templates):
         digest.update(file_sha(path).encode())
-    for item in cat.deliverables:
-        digest.update(file_sha(item.template).encode())
     return digest.hexdigest()
 
 
@@ -67,19 +70,37 @@ def document_inputs(cat: catalog.Catalog, item: catalog.Deliverable) -> tuple[st
 
 @lru_cache(maxsize=64)
 def _inputs(template: Path, kind: str, _mtime: int, _size: int, rule_inputs: tuple[str, ...]) -> tuple[str, ...]:
-    from assembler.render import excel, word
+    from assembler.render import context
+    from assembler.templating import fields
 
-    sources = (excel.sources if kind == "xlsx" else word.sources)(template)
     derived = {
         name: tuple(q for p in paths for q in (rule_inputs if p == context.RULES else (p,)))
         for name, paths in context.DERIVED_FROM.items()
     }
-    return fields.inputs(fields.template_paths(sources), answers.schema(), derived)
+    return fields.inputs(template_paths(template, kind), answers.schema(), derived)
+
+
+def template_paths(template: Path, kind: str) -> list[str]:
+    """Every dotted path a template's text reads: found once per template content and engine
+    (reading the template again with Jinja costs more than the rest of the manifest)."""
+    from assembler.templating import cache, fields
+
+    entry = cache.key(kind, file_sha(template))
+    found = cache.load("paths", entry)
+    if isinstance(found, list):
+        return found
+    from assembler.render import excel, word
+
+    found = sorted(fields.template_paths((excel.sources if kind == "xlsx" else word.sources)(template)))
+    cache.store("paths", entry, found)
+    return found
 
 
 def record(
     ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan, docs: list[package.Document]
 ) -> dict[str, Any]:
+    from assembler.templating import fields
+
     by_name = {d.name: d for d in docs}
     flat = ans.typed.flat
     documents, not_needed = [], []
@@ -144,6 +165,8 @@ def compare(
     changed: list[str],
     force: bool = False,
 ) -> tuple[Status, ...]:
+    from assembler.templating import fields
+
     old = {d.get("file"): d for d in (previous or {}).get("documents") or []}
     by_name = {d.name: d for d in docs}
     statuses = []

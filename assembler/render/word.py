@@ -1,15 +1,11 @@
 """Fill a Word template (docxtpl syntax) with a context; the only module importing docxtpl.
 
-Rendering runs in the project's Jinja sandbox with autoescape on and undefined names as errors.
-Each distinct part (body, header, footer) is compiled once per process by that environment.
-
-Opening and saving a document with python-docx cost far more than filling it, so each template is
-prepared once per process (``_Prepared``): every part docxtpl renders is kept compiled, every other
-part is kept as the bytes python-docx saves for it, already compressed. A render fills the compiled
-parts with docxtpl's own post-processing and python-docx's serialisation, so the output is the
-same byte for byte; the filled body is serialised element by element, reusing the bytes of
-elements seen before (``word_body``). On any error the document is rendered again the plain
-docxtpl way, which reports it as it always did.
+Rendering runs in the Jinja sandbox (autoescape on, undefined names are errors). Opening and
+saving with python-docx cost far more than filling, so each template is prepared once per process
+(``_Prepared``; kept on disk for later processes by ``templating.cache``): the parts docxtpl
+renders compiled, every other part as python-docx saves it, compressed. A render fills the parts
+with docxtpl's post-processing and python-docx's serialisation, byte for byte the same, reusing
+elements seen before (``word_body``); on any error docxtpl renders it again and reports it.
 """
 
 from __future__ import annotations
@@ -20,7 +16,7 @@ import re
 import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,7 +33,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from assembler.errors import TemplateError
-from assembler.templating import sandbox
+from assembler.templating import cache, sandbox
 
 from . import container, word_body, word_shapes, word_tags, ziputil
 
@@ -114,7 +110,6 @@ def _render_docxtpl(template: Path, context: Mapping[str, Any]) -> bytes:
 
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # docxtpl renders these
 _SECTIONS = "./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr"  # python-docx's Document.sections
-_LISTING = word_body.LISTING
 _PROLOG = re.compile(r"\s*<\?xml [^<>]*\?>\s*")  # an XML declaration, before the root element
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # serialize_part_xml's
 
@@ -130,9 +125,13 @@ class _Prepared:
 
     def __init__(self, template: Path) -> None:
         self.name = template.name
-        doc = Document(str(template))
+        blob = template.read_bytes()  # what an earlier process made from it: parts patched, the others saved
+        known: dict[str, Any] = cache.load("docx", entry := cache.key(blob)) or {}
+        made: dict[str, tuple[str, str]] = {}
+        doc = Document(io.BytesIO(blob))
         root, package = doc.element, doc.part.package
-        self.body = _part(doc.part.partname.membername, etree.tostring(root.body, encoding="unicode"))
+        parts = known.get("parts") or {}
+        self.body = _part(doc.part.partname.membername, etree.tostring(root.body, encoding="unicode"), parts, made)
         # The document element with an empty body: each render puts its filled body in a copy.
         self.skeleton = copy.deepcopy(root)
         self.body_index = list(self.skeleton).index(self.skeleton.body)
@@ -140,7 +139,7 @@ class _Prepared:
             self.skeleton.body.remove(child)
         rels = list(doc.part.rels.values())
         self.headers_footers = [
-            _part(r.target_part.partname.membername, doc_text)
+            _part(r.target_part.partname.membername, doc_text, parts, made)
             for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
             for r in rels
             if r.reltype == uri and r.target_part.blob
@@ -163,14 +162,10 @@ class _Prepared:
         if len(set(dynamic)) != len(dynamic):
             raise ValueError("a part rendered twice")
         # Every other part exactly as python-docx saves it (its own load and save, once).
-        saved = io.BytesIO()
-        Document(str(template)).save(saved)
-        with zipfile.ZipFile(saved) as zf:
-            names = zf.namelist()
-            if len(set(names)) != len(names) or not set(dynamic) <= set(names):
-                raise ValueError("unexpected parts")
-            self.order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
-            self.static = {n: ziputil.deflate(n, zf.read(n)) for n in names if n not in dynamic}
+        order, static = known.get("saved") or _saved(blob, dynamic)
+        self.order, self.static = list(order), {m[0]: ziputil.restored(*m) for m in static}
+        if not known:
+            cache.store("docx", entry, {"parts": made, "saved": (order, static)})
 
     def render(self, context: dict[str, Any]) -> list[ziputil.Part]:
         """The parts of the filled document in package order: the unchanged ones compressed already."""
@@ -235,16 +230,31 @@ class _Prepared:
         return serialize_part_xml(element)
 
 
+def _saved(blob: bytes, dynamic: list[str]) -> tuple[list[str], list[tuple[str, int, bytes]]]:
+    """The order of a template's parts as python-docx saves it, and its unchanging parts compressed."""
+    Document(io.BytesIO(blob)).save(saved := io.BytesIO())
+    with zipfile.ZipFile(saved) as zf:
+        names = zf.namelist()
+        if len(set(names)) != len(names) or not set(dynamic) <= set(names):
+            raise ValueError("unexpected parts")
+        order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+        return order, [ziputil.kept(ziputil.deflate(n, zf.read(n))) for n in names if n not in dynamic]
+
+
 def _serialized(xml: bytes) -> bytes:
     """A header or footer as python-docx saves it after docxtpl loads its filled XML (XmlPart.load)."""
     return serialize_part_xml(parse_xml(xml))
 
 
-def _part(name: str, xml: str) -> _Part:
-    """A part's XML patched and compiled as docxtpl's render_xml_part does it."""
-    encoding = DocxTemplate.get_headers_footers_encoding(None, xml)
-    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _patched(xml))
-    return _Part(name, sandbox.template_env().from_string(source), encoding)
+def _part(name: str, xml: str, known: Mapping[str, Any] | None = None, made: dict[str, Any] | None = None) -> _Part:
+    """A part's XML patched and compiled as docxtpl's render_xml_part does it (the patched text
+    from ``known``, a cache entry, when it holds it), recorded in ``made``."""
+    found = (known or {}).get(name) or (
+        re.sub(r"<w:p([ >])", r"\n<w:p\1", _patched(xml)),
+        DocxTemplate.get_headers_footers_encoding(None, xml),
+    )
+    (made if made is not None else {})[name] = found
+    return _Part(name, sandbox.template_env().from_string(found[0]), found[1])
 
 
 def _fill(part: _Part, context: dict[str, Any]) -> str:
@@ -255,7 +265,7 @@ def _fill(part: _Part, context: dict[str, Any]) -> str:
 def _resolve_listing(match: re.Match[str]) -> str:
     """docxtpl's resolve_listing for one paragraph (its regex matches it whole), run only where needed."""
     text = match.group(0)
-    return str(DocxTemplate.resolve_listing(None, text)) if any(c in text for c in _LISTING) else text
+    return str(DocxTemplate.resolve_listing(None, text)) if any(c in text for c in word_body.LISTING) else text
 
 
 def _fix_tables(xml: str) -> Any:
@@ -264,23 +274,21 @@ def _fix_tables(xml: str) -> Any:
     return tree if word_body.tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
 
 
-_Key = container.Version
-_cache: OrderedDict[_Key, _Prepared | None] = OrderedDict()
+_cache: OrderedDict[container.Version, _Prepared | None] = OrderedDict()
+_check_container = partial(container.check_once, kind="docx")  # once per version of the file on disk
 
 
-def _prepared(template: Path, key: _Key) -> _Prepared | None:
+def _prepared(template: Path, key: container.Version) -> _Prepared | None:
     """The prepared template (None: use docxtpl), per path and version of the file on disk."""
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    try:
-        prepared: _Prepared | None = _Prepared(template)
-    except Exception:  # anything unexpected: docxtpl renders it, as before
-        prepared = None
-    _cache[key] = prepared
-    if len(_cache) > 32:
-        _cache.popitem(last=False)
-    return prepared
+    if key not in _cache:
+        try:
+            _cache[key] = _Prepared(template)
+        except Exception:  # anything unexpected: docxtpl renders it, as before
+            _cache[key] = None
+        if len(_cache) > 32:
+            _cache.popitem(last=False)
+    _cache.move_to_end(key)
+    return _cache[key]
 
 
 def sources(template: Path) -> list[str]:
@@ -289,8 +297,3 @@ def sources(template: Path) -> list[str]:
     with zipfile.ZipFile(template) as zf:
         parts = [n for n in zf.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
         return [_patched(zf.read(n).decode("utf-8")) for n in sorted(parts)]
-
-
-def _check_container(template: Path) -> _Key:
-    """Check the file once per version on disk (path, inode, size, times); returns that version."""
-    return container.check_once(template, "docx")

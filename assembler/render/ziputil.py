@@ -69,6 +69,19 @@ def deflate(name: str, data: bytes) -> Member:
     return Member(name, data, zlib.crc32(data), compressor.compress(data) + compressor.flush())
 
 
+def kept(member: Member) -> tuple[str, int, bytes]:
+    """A member as plain data for a cache entry (its data is inflated again by ``restored``)."""
+    return member.name, member.crc, member.compressed
+
+
+def restored(name: str, crc: int, compressed: bytes) -> Member:
+    """The member ``kept`` gave; ValueError when its data does not match its CRC."""
+    data = zlib.decompress(compressed, -15)
+    if zlib.crc32(data) != crc:
+        raise ValueError(f"{name}: damaged member")
+    return Member(name, data, crc, compressed)
+
+
 def write(members: Iterable[Member]) -> bytes:
     """The zip archive of ``members`` in the given order; raises TooLarge where zip64 would be needed."""
     chunks: list[bytes] = []

@@ -8,6 +8,19 @@ May import: ``assembler.answers``, ``assembler.templating``, ``assembler.errors`
 ``from assembler import rules`` gives the decisions' names.
 """
 
-from assembler.rules.decisions import CHANGE_TYPES, Decision, Plan, Reason, decide, inputs, namespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assembler.rules.decisions import CHANGE_TYPES, Decision, Plan, Reason, decide, inputs, namespace
+
+
+def __getattr__(name: str) -> Any:
+    # The rules (and Jinja) load when first used: an unchanged re-run decides from hashes alone.
+    if name in __all__:
+        from assembler.rules import decisions
+
+        return getattr(decisions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["CHANGE_TYPES", "Decision", "Plan", "Reason", "decide", "inputs", "namespace"]

@@ -17,12 +17,12 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from assembler import answers
 from assembler.errors import CatalogError, Problem
-from assembler.templating import sandbox
+from assembler.templating import cache, sandbox
 from assembler.templating.fields import template_paths as fields_of_text
 
 from . import layers
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATES = layers.DEFAULT_TEMPLATES
 DELIVERABLE_DECISIONS = ("generate", "not needed")
 PLAN_DECISIONS = ("create", "update", "review", "not needed")
 # Names a rule may use besides the answer sections (provided by rules.namespace).
@@ -50,6 +50,7 @@ class Deliverable:
     otherwise: Case | None
     template_name: str = ""  # as the catalog names it, relative to its templates folder
     source: str = layers.BUILT_IN  # whose template: ours (built-in) or the agency's
+    purpose: str = ""  # what the document is for, in one plain line (the pages show it; optional)
 
     @property
     def kind(self) -> str:
@@ -95,7 +96,9 @@ def _load(agency: Path | None) -> Catalog:
     found = layers.read(DEFAULT_TEMPLATES, agency, problems)
     if problems:
         raise CatalogError("catalog problems", problems)
-    ctx = _Checker(problems)
+    # The paths each rule reads, found by parsing its texts: kept per content of the rule files.
+    memo = cache.key("catalog", Path(__file__).read_bytes(), *(path.read_bytes() for path in found.files))
+    ctx = _Checker(problems, cache.load("rules", memo) or {})
     deliverables = []
     for entry in found.deliverables:
         where = "deliverables[" + str(entry.key[-1]) + "]"
@@ -141,6 +144,7 @@ def _load(agency: Path | None) -> Catalog:
                 else None,
                 template_name=name,
                 source=template[1],
+                purpose=str(entry.get("purpose") or "").strip(),
             )
         )
     common = tuple(ctx.case(e, (), f"plans.common[{e.key[-1]}]", PLAN_DECISIONS) for e in found.common)
@@ -160,6 +164,8 @@ def _load(agency: Path | None) -> Catalog:
     )
     if problems:
         raise CatalogError("catalog problems", problems)
+    if ctx.made != ctx.known:
+        cache.store("rules", memo, ctx.made)
     return Catalog(DEFAULT_TEMPLATES, tuple(deliverables), plans, common, found.raci, agency, found.files)
 
 
@@ -190,9 +196,10 @@ def referenced_paths(expr: nodes.Node) -> set[str]:
 
 
 class _Checker:
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], known: dict[tuple[str, str], Any]) -> None:
         self.problems = problems
         self.env = sandbox.rule_env()
+        self.known, self.made = known, dict[tuple[str, str], Any]()
 
     def case(self, entry: layers.Entry, sub: answers.PathKey, label: str, allowed: tuple[str, ...]) -> Case:
         """The case at ``sub`` of a rules entry, checked; problems name its file and line."""
@@ -213,7 +220,10 @@ class _Checker:
                 )
             )
         try:
-            tree = self.env.parse("{{ (" + when + ") }}")
+            found = self.known.get((when, because))
+            if found is None:  # parsed once per rule text (and compiled: from the cache when it can)
+                tree = self.env.parse("{{ (" + when + ") }}")
+                found = (tuple(sorted(referenced_paths(tree))), tuple(sorted(fields_of_text([because]))))
             test = self.env.compile_expression(when)
         except TemplateSyntaxError as exc:
             self.problems.append(entry.problem((*sub, "when"), f"{label}.when", f"{when!r}: {exc.message}"))
@@ -223,7 +233,8 @@ class _Checker:
         except TemplateSyntaxError as exc:
             self.problems.append(entry.problem((*sub, "because"), f"{label}.because", f"{because!r}: {exc.message}"))
             return Case(when, str(decision), because, (), (), lambda **_: False, None)
-        paths = referenced_paths(tree)
+        self.made[(when, because)] = found
+        paths = set(found[0])
         known = set(answers.schema()) | RULE_NAMES
         for p in sorted(paths):
             if p.split(".")[0] not in known:
@@ -235,5 +246,5 @@ class _Checker:
                     )
                 )
         fields = tuple(sorted(p for p in paths if p.split(".")[0] not in {"title", "months_between", "plan_count"}))
-        reads = tuple(sorted(paths | fields_of_text([because])))
+        reads = tuple(sorted(paths | set(found[1])))
         return Case(when, str(decision), because, fields, reads, test, reason)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from assembler import answers
 from assembler.errors import InputError, Problem
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 BUILT_IN, AGENCY = "built-in", "agency"
 FILES = ("catalog.yaml", "rules.yaml", "raci.yaml")
@@ -153,3 +156,23 @@ def _has_id(entry: Entry, problems: list[Problem]) -> bool:
     dotted = ".".join(str(k) for k in entry.key[:-1]) + f"[{entry.key[-1]}]"
     problems.append(entry.problem((), dotted, "needs an id"))
     return False
+
+
+@lru_cache(maxsize=8)
+def inputs(root: str | Path | None = None) -> tuple[tuple[Path, ...], tuple[Path, ...]] | None:
+    """The catalog's files and each deliverable's template, as ``catalog.load`` finds them, read
+    without compiling the rules: enough to recognise an unchanged package. None when the catalog
+    has a problem (``catalog.load`` reports it)."""
+    agency = Path(root).resolve() if root else None
+    agency = None if agency == DEFAULT_TEMPLATES else agency
+    problems: list[Problem] = []
+    if agency is not None and not agency.is_dir():
+        return None
+    found = read(DEFAULT_TEMPLATES, agency, problems)
+    templates = []
+    for entry in found.deliverables:
+        template = found.template(str(entry.get("template")))
+        if template is None or found.rules.get(str(entry.get("rule"))) is None:
+            return None
+        templates.append(template[0])
+    return (found.files, tuple(templates)) if not problems else None

@@ -2,6 +2,7 @@
 
 Owns: the sandboxed environments (autoescaped for documents, plain text for cells and
 properties, lenient for rules) with their per-process compile caches, filters and limits
-(``sandbox``), and the static reading of which names a template text uses (``fields``).
-May import: ``assembler.errors`` only.
+(``sandbox``), the static reading of which names a template text uses (``fields``), and the
+on-disk cache of prepared templates shared by later processes (``cache``).
+May import: ``assembler.errors`` (and the version in ``assembler``) only.
 """

@@ -17,11 +17,15 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, StrictUndefined
-from jinja2.exceptions import SecurityError
+from jinja2 import ChainableUndefined, StrictUndefined, nodes
+from jinja2.environment import TemplateExpression
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
 from assembler.errors import TemplateError
+
+from . import cache
 
 MAX_RANGE = 10_000  # loops in untrusted templates stay bounded
 RENDER_SECONDS = 30.0  # one document; a template that loops for longer is stopped
@@ -38,12 +42,17 @@ def check_size(what: str, data: bytes) -> bytes:
 
 
 class _Sandbox(SandboxedEnvironment):
-    """Sandbox with a bounded range() that compiles each distinct source once per process."""
+    """Sandbox with a bounded range() that compiles each distinct source once per process, and
+    takes the compiled code from the on-disk cache (``cache.Bytecode``) when another process
+    compiled it before."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, flavour: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.globals["range"] = _bounded_range
         self._compiled: dict[str, Any] = {}
+        # The code Jinja generates depends on these settings: they are part of every entry's key.
+        settings = (flavour, type(self).__name__, *sorted(kwargs.items(), key=lambda kv: kv[0]))
+        self.bytecode_cache = self._bytecode = cache.Bytecode(repr([repr(s) for s in settings]))
 
     def _cached(self, key: str, make: Callable[[], Any]) -> Any:
         compiled = self._compiled.get(key)
@@ -56,11 +65,35 @@ class _Sandbox(SandboxedEnvironment):
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        return self._cached(source, lambda: super(_Sandbox, self).from_string(source))
+        return self._cached(source, lambda: self._from_code(source, lambda: self.compile(source)))
 
     def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
         key = f"\0expr{int(undefined_to_none)}\0{source}"
-        return self._cached(key, lambda: super(_Sandbox, self).compile_expression(source, undefined_to_none))
+        make = lambda: self._from_code(f"\0expr\0{source}", lambda: self._compile_expression(source))  # noqa: E731
+        return self._cached(key, lambda: TemplateExpression(make(), undefined_to_none))
+
+    def _from_code(self, text: str, compile_: Callable[[], Any]) -> Any:
+        """A template from the code compiled for ``text``: from the disk cache, or compiled and kept there."""
+        bucket = self._bytecode.bucket(self, text) if cache.enabled() else None
+        code = bucket.code if bucket is not None else None
+        if code is None:
+            code = compile_()
+            if bucket is not None:
+                bucket.code = code
+                self._bytecode.set_bucket(bucket)
+        return self.template_class.from_code(self, code, self.make_globals(None), None)
+
+    def _compile_expression(self, source: str) -> Any:
+        """The code of an expression, as Jinja's own ``compile_expression`` compiles it."""
+        parser = Parser(self, source, state="variable")
+        try:
+            expr = parser.parse_expression()
+            if not parser.stream.eos:
+                raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+            expr.set_environment(self)
+        except TemplateSyntaxError:
+            self.handle_exception(source=source)
+        return self.compile(nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)], lineno=1))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # ``x.name`` on a plain dict: Jinja tries the attribute first, which fails (an exception
@@ -173,17 +206,17 @@ def _configure(env: SandboxedEnvironment) -> SandboxedEnvironment:
 @lru_cache(maxsize=1)
 def template_env() -> SandboxedEnvironment:
     """For documents: autoescape on, undefined is an error."""
-    return _configure(_Sandbox(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True))
+    return _configure(_Sandbox("template", autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True))
 
 
 @lru_cache(maxsize=1)
 def sheet_env() -> SandboxedEnvironment:
     """For spreadsheet cells and document properties: plain text out (neither is markup: the
     library writing them escapes), undefined is an error."""
-    return _configure(_Sandbox(autoescape=False, undefined=StrictUndefined))
+    return _configure(_Sandbox("sheet", autoescape=False, undefined=StrictUndefined))
 
 
 @lru_cache(maxsize=1)
 def rule_env() -> SandboxedEnvironment:
     """For rule expressions and reasons: plain text out, absent optional answers read as empty."""
-    return _configure(_Sandbox(autoescape=False, undefined=ChainableUndefined))
+    return _configure(_Sandbox("rule", autoescape=False, undefined=ChainableUndefined))
