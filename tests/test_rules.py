@@ -126,7 +126,7 @@ def test_unknown_decision_and_missing_template_are_refused(tmp_path):
         catalog.load(root)
     text = "\n".join(info.value.lines())
     assert f"{rules_file}:84: plans.qa_ivv.otherwise.decision: 'reveiw' is not one of: create, update, review" in text
-    assert f"{catalog_file}:11: deliverables[1].template: docx/resource.docx: no such template" in text
+    assert f"{catalog_file}:14: deliverables[1].template: docx/resource.docx: no such template" in text
     assert "charter" not in text
 
 

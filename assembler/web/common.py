@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2.sandbox import SandboxedEnvironment
 
 from assembler.answers import yamlread
+from assembler.web import glossary
 from assembler.web.runner import Runner
 from assembler.web.store import Store, Workspace
 
@@ -167,13 +168,20 @@ def check_csrf(request: Request, form: Mapping[str, Any]) -> None:
 
 
 def render(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
-    """A page; a session cookie is set on the first visit so that forms can carry a CSRF token."""
+    """A page; a session cookie is set on the first visit so that forms can carry a CSRF token.
+
+    Each page gets its own ``first_use``, so that ``|terms`` explains each glossary term once per page."""
     c = ctx(request)
+    glossary.install(c.pages)
     new_session = None if session_key(request) else secrets.token_urlsafe(24)
     values.setdefault("signed_in", c.settings.auth == "token" and signed_in(request) is not None)
     flash = request.query_params.get("done", "")
     html = c.pages.get_template(template).render(
-        csrf=csrf_token(request, new_session), auth=c.settings.auth, flash=flash, **values
+        csrf=csrf_token(request, new_session),
+        auth=c.settings.auth,
+        flash=flash,
+        first_use=glossary.FirstUse(),
+        **values,
     )
     response = HTMLResponse(html, status_code=code)
     if new_session:

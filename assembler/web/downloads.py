@@ -1,5 +1,5 @@
 """The pages of builds: the list, one build with its documents, downloads, and the redline of
-what changed between any two runner."""
+what changed between any two of them. Answers are named by their questions, never by their paths."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, Response
 from assembler.errors import CompareError
 from assembler.review import diff, diff_report
 
-from . import runner
+from . import glossary, runner
 from .common import ctx, render, workspace
 from .store import Build, Workspace
 
@@ -68,7 +68,8 @@ def build_page(request: Request, ws_id: str, number: int) -> Response:
     build = build_of(request, ws, number)
     folder = ctx(request).store.package_folder(ws, build)
     documents = runner.documents(folder) if folder else []
-    return render(request, "build.html", ws=ws, build=build, documents=documents, result=build.result)
+    result = glossary.explained(build.result or {})
+    return render(request, "build.html", ws=ws, build=build, documents=documents, result=result)
 
 
 @router.get("/w/{ws_id}/builds/{number}/package.zip")
@@ -113,8 +114,18 @@ def compare_page(request: Request, ws_id: str, old: int, new: int, format: str =
     if format == "text":
         return Response(diff_report.as_text(report, color=False), media_type="text/plain; charset=utf-8")
     documents = list(dict.fromkeys(c.document for c in report.changes))
+    answers = [(glossary.label(p), glossary.value(p, o), glossary.value(p, n)) for p, o, n in report.answers]
     return render(
-        request, "compare.html", ws=ws, old=a, new=b, report=report, documents=documents, title=title, kinds=_KINDS
+        request,
+        "compare.html",
+        ws=ws,
+        old=a,
+        new=b,
+        report=report,
+        documents=documents,
+        answers=answers,
+        title=title,
+        kinds=_KINDS,
     )
 
 

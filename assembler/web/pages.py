@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from assembler.answers import yamlread
-from assembler.errors import InputError
+from assembler.errors import InputError, Problem
 from assembler.interview import forms, questions
 from assembler.interview.form_views import Builder
 
@@ -75,7 +75,9 @@ async def new_workspace(request: Request) -> Response:
     fields, _ = await _form(request)
     c = ctx(request)
     if c.settings.auth == "token":
-        raise HTTPException(403, "workspaces are created with: assembler serve --create-workspace NAME")
+        raise HTTPException(
+            403, "workspaces are created by the administrator of this service, who gives each its token"
+        )
     name = (fields.get("name") or [""])[0].strip()
     if not name:
         return render(request, "home.html", 422, workspaces=c.store.workspaces(), error="Give the agency's name.")
@@ -119,10 +121,17 @@ async def upload(request: Request, ws_id: str) -> Response:
     c = ctx(request)
     try:
         tree = await asyncio.to_thread(runner.read_upload, c.runner.scratch, file.filename, blob)
-    except InputError as exc:
-        return _overview(request, ws, 422, exc.lines())
+    except InputError as exc:  # in the interview's words: the line, the question, what is wrong
+        return _overview(request, ws, 422, [_in_words(p) for p in exc.problems] or [exc.message])
     c.store.save_answers(ws, tree, f"uploaded {runner.safe_name(file.filename)}")
     return _go(f"/w/{ws.id}?done=uploaded")
+
+
+def _in_words(problem: Problem) -> str:
+    from .glossary import label
+
+    where = f"Line {problem.line}" if problem.line else "The file"
+    return f"{where}, {label(problem.path)}: {problem.message}" if problem.path else f"{where}: {problem.message}"
 
 
 @router.post("/w/{ws_id}/new")
@@ -247,12 +256,15 @@ def _newly_asked(before: set[str], after: set[str]) -> frozenset[str]:
 
 @router.get("/w/{ws_id}/plan")
 async def plan_page(request: Request, ws_id: str) -> Response:
+    """What a build would make and why, in words: a problem links to its field, an answer is named by its question."""
+    from . import glossary
+
     ws = workspace(request, ws_id)
     tree = _draft(request, ws)
-    problems = forms.whole(tree, questions.load())
+    problems = glossary.problems(ws.id, forms.whole(tree, questions.load()), tree)
     result: dict[str, Any] = {}
     if not problems:
-        result = await asyncio.wrap_future(ctx(request).runner.plan(ws, tree))
+        result = glossary.explained(await asyncio.wrap_future(ctx(request).runner.plan(ws, tree)))
     compared = any(b.status == "done" for b in ctx(request).store.builds(ws))
     return render(request, "plan.html", ws=ws, problems=problems, result=result, compared=compared, **_nav(tree))
 
