@@ -97,7 +97,12 @@ def unchanged(
         current = manifest.inputs_sha256(typed.sha256, catalog.load(templates))
     else:
         current = manifest.inputs_sha256_of(typed.sha256, *found)
-    return previous if previous.get("inputs_sha256") == current and ("pdfs" in previous) == pdf else None
+    return previous if _current(previous, current, pdf) else None
+
+
+def _current(previous: Mapping[str, Any], inputs_sha256: str, pdf: bool) -> bool:
+    """The previous package was made from these inputs, with PDFs exactly when they are asked for now."""
+    return previous.get("inputs_sha256") == inputs_sha256 and ("pdfs" in previous) == pdf
 
 
 @dataclass(frozen=True)
@@ -113,11 +118,10 @@ class UpToDate:
 
 
 def up_to_date(
-    path: str | Path, out_root: str | Path, templates: str | Path | None = None, pdf: bool = False
+    typed: answers.Typed, out_root: str | Path, templates: str | Path | None = None, pdf: bool = False
 ) -> UpToDate | None:
-    """The package of ``path`` when its manifest says it is up to date (see ``unchanged``), else
-    None: decided from hashes, without validating, deciding or loading a renderer."""
-    typed = answers.read(path)
+    """The package of answers ``read`` when its manifest says it is up to date (see ``unchanged``),
+    else None: decided from hashes, without validating, deciding or loading a renderer."""
     name = package_of(typed)
     previous = unchanged(name, typed, out_root, templates, pdf) if name is not None else None
     if name is None or previous is None:
@@ -173,9 +177,8 @@ def preview(
     if (
         previous
         and not force
-        and previous.get("inputs_sha256") == manifest.inputs_sha256(ans.sha256, cat)
+        and _current(previous, manifest.inputs_sha256(ans.sha256, cat), pdf)
         and _intact(folder, previous)
-        and ("pdfs" in previous) == pdf  # PDFs asked for now and not then, or the reverse
     ):
         return Result(name, folder, ans, plan, _statuses(previous), written=False), [], previous
     docs = render(ans, cat, plan)

@@ -43,12 +43,13 @@ def build(answer_files: tuple[Path, ...], out: Path, **options: Any) -> int:
     failed: list[AssemblerError] = []
     for path in answer_files:
         try:
+            typed = pipeline.read(path)  # once, for the check of an unchanged package and the build
             quick = (
                 None
                 if options.get("force")
-                else pipeline.up_to_date(path, out, options.get("templates"), bool(options.get("pdf")))
+                else pipeline.up_to_date(typed, out, options.get("templates"), bool(options.get("pdf")))
             )
-            result = quick or pipeline.build(path, out, **options)
+            result = quick or pipeline.build(path, out, typed=typed, **options)
         except AssemblerError as exc:
             report_error(exc)
             failed.append(exc)
