@@ -75,10 +75,8 @@ def _validate_all(
     unknown = list(fields.unknown(tree, schema()))
     known = fields.without(tree, {path for path, _ in unknown})
     validator = _make(schema())
-    if not unknown and validator.validate(dict(known)):
+    if validator.validate(dict(known)) and not unknown:
         return dict(validator.document)
-    if unknown:
-        validator.validate(dict(known))
     problems = sorted(
         set(_problems(validator._errors, lines, origins, name)) | set(fields.problems(unknown, lines, origins, name)),
         key=lambda p: (p.file != name, p.file, p.line or 0, p.path, p.message),

@@ -19,10 +19,7 @@ router = APIRouter(include_in_schema=False)
 def review_page(request: Request, ws_id: str) -> Response:
     ws = workspace(request, ws_id)
     tree = _draft(request, ws)
-    parts = []
-    for step in _steps():
-        builder = Builder(tree, {})
-        view = builder.step(step)
-        parts.append({"step": step, "view": view, "answered": step.key in tree})
+    builder = Builder(tree, {})
+    parts = [{"step": step, "view": builder.step(step), "answered": step.key in tree} for step in _steps()]
     problems = forms.whole(tree, questions.load())
     return render(request, "review.html", ws=ws, parts=parts, problems=problems, **_nav(tree))
