@@ -62,7 +62,7 @@ def load(
     problems.sort(key=lambda p: (p.file != ans.source, p.file, p.line or 0))
     if problems:
         raise InputError(f"{ans.source}: {len(problems)} problem(s)", problems)
-    cat = catalog.load(templates)
+    cat = catalog.load(templates).for_phase(ans.data["phase"]["kind"])
     return ans, cat, rules.decide(ans.data, cat)
 
 

@@ -206,3 +206,34 @@ def test_init_templates_force_refuses_a_read_only_file_before_writing_any(tmp_pa
     with pytest.raises(OutputError, match=r"charter\.docx: is read-only; not replaced"):
         starter.start(catalog.DEFAULT_TEMPLATES, tmp_path, force=True)
     assert {p: p.read_bytes() for p in before} == before  # nothing written, nothing removed
+
+
+def test_a_deliverable_of_one_phase_kind_is_left_out_of_the_others(tmp_path):
+    agency = tmp_path / "agency"
+    agency.mkdir()
+    (agency / "catalog.yaml").write_text(
+        "deliverables:\n"
+        "  - id: governance_plan\n    title: Governance Plan\n    template: docx/plan_register.docx\n"
+        "    output: 07-Governance.docx\n    rule: governance\n    phases: [pmo_integration]\n"
+    )
+    (agency / "rules.yaml").write_text(
+        'deliverables:\n  governance:\n    cases:\n      - when: "people"\n        decision: generate\n'
+        '        because: "{{ people | length }} people govern"\n'
+    )
+    cat = catalog.load(agency)
+    assert cat.for_phase("pmo_integration") is cat.for_phase("pmo_integration")  # decisions are kept per view
+    assert "governance_plan" in [d.id for d in cat.for_phase("pmo_integration").deliverables]
+    assert "governance_plan" not in [d.id for d in cat.for_phase("mo_pre_initiation").deliverables]
+    assert cat.for_phase("mo_pre_initiation").templates == cat.templates  # a package depends on every template
+    out = tmp_path / "out"
+    assert run("build", str(EXAMPLE), "-o", str(out), "--templates", str(agency)).returncode == 0
+    assert not (out / PACKAGE / "07-Governance.docx").exists()
+    assert "07-Governance.docx" not in (out / PACKAGE / "manifest.json").read_text()
+
+    (agency / "catalog.yaml").write_text((agency / "catalog.yaml").read_text().replace("[pmo_integration]", "[pmo]"))
+    catalog._load.cache_clear()
+    with pytest.raises(CatalogError) as caught:
+        catalog.load(agency)
+    assert "deliverables[0].phases: a list of phase kinds: mo_pre_initiation, pmo_integration" in str(
+        [str(p) for p in caught.value.problems]
+    )

@@ -41,7 +41,7 @@ def package_name(data: Mapping[str, Any]) -> str:
 
 def inputs_sha256(answers_sha256: str, cat: catalog.Catalog) -> str:
     """Everything a package depends on: answers, schema, every template and rule file, the engine version."""
-    return inputs_sha256_of(answers_sha256, cat.files, tuple(item.template for item in cat.deliverables))
+    return inputs_sha256_of(answers_sha256, cat.files, cat.templates)
 
 
 def inputs_sha256_of(answers_sha256: str, files: tuple[Path, ...], templates: tuple[Path, ...]) -> str:

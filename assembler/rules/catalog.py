@@ -8,7 +8,7 @@ the schema knows, every decision is one of the allowed words.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class Deliverable:
     template_name: str = ""  # as the catalog names it, relative to its templates folder
     source: str = layers.BUILT_IN  # whose template: ours (built-in) or the agency's
     purpose: str = ""  # what the document is for, in one plain line (the pages show it; optional)
+    phases: tuple[str, ...] = ()  # the phase kinds it belongs to; empty: every kind
 
     @property
     def kind(self) -> str:
@@ -74,6 +75,11 @@ class Catalog:
     raci: Mapping[str, Any]
     agency: Path | None = None  # the agency's folder laid over ours (--templates)
     files: tuple[Path, ...] = ()  # the catalog, rules and RACI files read
+    templates: tuple[Path, ...] = ()  # every deliverable's template, whatever the phase: what a package depends on
+
+    def for_phase(self, kind: str) -> Catalog:
+        """The catalog of a phase kind: the deliverables that belong to it (the same object each time)."""
+        return _phase_view(self, kind)
 
     def deliverable(self, item_id: str) -> Deliverable:
         for item in self.deliverables:
@@ -119,6 +125,10 @@ def _load(agency: Path | None) -> Catalog:
                     ("output",), f"{where}.output", f"{output!r}: a plain file name with the template's extension"
                 )
             )
+        kinds = answers.schema()["phase"]["schema"]["kind"]["allowed"]
+        phases = entry.get("phases") or []
+        if not isinstance(phases, list) or any(k not in kinds for k in phases):
+            problems.append(entry.problem(("phases",), f"{where}.phases", f"a list of phase kinds: {', '.join(kinds)}"))
         rule = found.rules.get(str(entry.get("rule")))
         if rule is None:
             problems.append(entry.problem(("rule",), f"{where}.rule", f"no rule '{entry.get('rule')}' in rules.yaml"))
@@ -145,6 +155,7 @@ def _load(agency: Path | None) -> Catalog:
                 template_name=name,
                 source=template[1],
                 purpose=str(entry.get("purpose") or "").strip(),
+                phases=tuple(str(k) for k in entry.get("phases") or ()),
             )
         )
     common = tuple(ctx.case(e, (), f"plans.common[{e.key[-1]}]", PLAN_DECISIONS) for e in found.common)
@@ -166,7 +177,22 @@ def _load(agency: Path | None) -> Catalog:
         raise CatalogError("catalog problems", problems)
     if ctx.made != ctx.known:
         cache.store("rules", memo, ctx.made)
-    return Catalog(DEFAULT_TEMPLATES, tuple(deliverables), plans, common, found.raci, agency, found.files)
+    templates = tuple(d.template for d in deliverables)
+    return Catalog(DEFAULT_TEMPLATES, tuple(deliverables), plans, common, found.raci, agency, found.files, templates)
+
+
+_VIEWS: dict[tuple[int, str], tuple[Catalog, Catalog]] = {}
+
+
+def _phase_view(whole: Catalog, kind: str) -> Catalog:
+    # Decisions are remembered per catalog object, so one phase always gets the same view.
+    known = _VIEWS.get((id(whole), kind))
+    if known is None or known[0] is not whole:
+        kept = tuple(d for d in whole.deliverables if not d.phases or kind in d.phases)
+        known = _VIEWS[(id(whole), kind)] = (whole, replace(whole, deliverables=kept))
+        if len(_VIEWS) > 32:
+            del _VIEWS[next(iter(_VIEWS))]
+    return known[1]
 
 
 def _plain_name(name: str) -> str:

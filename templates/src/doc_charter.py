@@ -6,7 +6,7 @@ from docx.document import Document as DocxDocument
 from markup import md, new_document
 
 
-def charter() -> DocxDocument:
+def build() -> DocxDocument:
     doc = new_document(cover_page=True, title="Charter")
     md(
         doc,

@@ -6,7 +6,7 @@ from docx.document import Document as DocxDocument
 from markup import md, new_document
 
 
-def launch_agenda() -> DocxDocument:
+def build() -> DocxDocument:
     doc = new_document(cover_page=False, title="Launch Meeting Agenda")
     md(
         doc,

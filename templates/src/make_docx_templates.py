@@ -1,38 +1,33 @@
 """Generate the package's Word templates (docxtpl/Jinja syntax) with python-docx.
 
-Run from anywhere: ``python templates/src/make_docx_templates.py`` (``make templates``). The files in
-``templates/docx/`` are outputs of this script: change wording or layout in the ``doc_*.py`` module of
-a document, never in Word. ``markup.py`` holds the styles, the page and the line-based markup they
-are written in.
+Run from anywhere: ``python templates/src/make_docx_templates.py [NAME ...]`` (``make templates``
+builds them all). Each ``doc_NAME.py`` beside this script writes ``templates/docx/NAME.docx`` with
+its ``build()``; ``markup.py`` holds the styles, the page and the line-based markup they are written
+in. The files in ``templates/docx/`` are outputs: change wording or layout in the ``doc_*.py``
+module of a document, never in Word.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import sys
+from pathlib import Path
 
-import doc_charter
-import doc_continuity_plan
-import doc_launch_agenda
-import doc_plan_register
-import doc_resource_plan
-from docx.document import Document as DocxDocument
 from markup import OUT
 
-DOCUMENTS: dict[str, Callable[[], DocxDocument]] = {
-    "charter": doc_charter.charter,
-    "resource_plan": doc_resource_plan.resource_plan,
-    "continuity_plan": doc_continuity_plan.continuity_plan,
-    "launch_agenda": doc_launch_agenda.launch_agenda,
-    "plan_register": doc_plan_register.plan_register,
-}
+HERE = Path(__file__).resolve().parent
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, build in DOCUMENTS.items():
-        build().save(str(OUT / f"{name}.docx"))
+    known = sorted(p.stem.removeprefix("doc_") for p in HERE.glob("doc_*.py"))
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        sys.exit(f"no such template: {', '.join(unknown)} (known: {', '.join(known)})")
+    for name in names or known:
+        importlib.import_module(f"doc_{name}").build().save(str(OUT / f"{name}.docx"))
         print(f"wrote {OUT / f'{name}.docx'}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
