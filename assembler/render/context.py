@@ -98,12 +98,16 @@ def _titles(kind: str) -> dict[str, str]:
             "charter": "Program Charter",
             "provider": "Provider",
             "organization": "Integrated Program Management Office",
+            "schedule": "Integrated Master Schedule",
+            "risk_register": "Program Risk Register",
         }
     return {
         "phase": "M&O Pre-Initiation",
         "charter": "M&O Charter",
         "provider": "M&O Contractor",
         "organization": "Maintenance and Operations",
+        "schedule": "Master Schedule",
+        "risk_register": "M&O Risk Register",
     }
 
 
