@@ -16,7 +16,7 @@ from assembler.errors import ConversionError
 from assembler.package import pdf
 from assembler.package.files import Document
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 
 
 def _pdftotext(path: Path) -> str:
@@ -146,3 +146,41 @@ def test_steady_gives_the_same_bytes_whatever_the_font_order_time_and_id():
 def test_a_pdf_that_cannot_be_read_is_a_conversion_error():
     with pytest.raises(ConversionError, match="cannot be read"):
         pdf.steady(b"%PDF-1.6\n garbage", dt.date(2027, 1, 8))
+
+
+def _dejavu_only(tmp_path: Path) -> Path:
+    """A fontconfig setup that knows DejaVu alone: a machine without Calibri or Carlito."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>"
+    )
+    return conf
+
+
+def test_pdfs_embed_calibris_metric_twin_and_say_when_a_font_is_missing(tmp_path, monkeypatch):
+    from assembler.package import fonts
+
+    charter = Document("01-Charter.docx", (ROOT / "templates/docx/charter.docx").read_bytes(), "")
+    schedule = Document("03-Master-Schedule.xlsx", (ROOT / "templates/xlsx/master_schedule.xlsx").read_bytes(), "")
+    assert "Calibri" in fonts.asked([charter]) and "Calibri" in fonts.asked([schedule])
+    fonts._resolve.cache_clear()
+    assert fonts.missing([charter, schedule]) == []  # Carlito stands in for Calibri, with its widths
+
+    out = tmp_path / "out"
+    proc = run("build", str(EXAMPLE), "-o", str(out), "--pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: font" not in proc.stderr
+    listed = subprocess.run(["pdffonts", str(out / PACKAGE / "01-Charter.pdf")], capture_output=True, text=True).stdout
+    assert "Carlito" in listed and "DejaVu" not in listed
+    assert all(line.split()[-5] == "yes" for line in listed.splitlines()[2:])  # every font embedded
+
+    monkeypatch.setenv("FONTCONFIG_FILE", str(_dejavu_only(tmp_path)))
+    fonts._resolve.cache_clear()
+    said = [line for line in fonts.missing([charter]) if line.startswith("font Calibri ")]
+    assert said and said[0].startswith("font Calibri is not installed: the PDFs use DejaVu"), said
+    assert said[0].endswith("in its place; install fonts-crosextra-carlito")
+    proc = run("build", str(EXAMPLE), "-o", str(tmp_path / "bare"), "--pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("warning: font Calibri is not installed") == 1, proc.stderr
+    fonts._resolve.cache_clear()

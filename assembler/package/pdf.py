@@ -20,13 +20,16 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from assembler.errors import ConversionError
 
+from . import fonts
 from .files import Document, read_manifest
 
 SECONDS = 300  # one package; LibreOffice converts a page in milliseconds once started
@@ -54,6 +57,8 @@ def convert(docs: list[Document], when: dt.date) -> list[Document]:
     if not docs:
         return []
     exe = require()
+    for line in fonts.missing(docs):
+        _say(line)
     names = [name_of(d.name) for d in docs]
     if len(set(names)) != len(names):
         raise ConversionError("two documents would give the same PDF name: " + ", ".join(d.name for d in docs))
@@ -98,6 +103,12 @@ def convert(docs: list[Document], when: dt.date) -> list[Document]:
             blob = steady(blob, when)
             out.append(Document(name, blob, hashlib.sha256(blob).hexdigest()))
     return out
+
+
+@lru_cache(maxsize=16)
+def _say(line: str) -> None:
+    """A warning on standard error, once per process (a batch converts many packages)."""
+    print(f"warning: {line}", file=sys.stderr)
 
 
 def steady(blob: bytes, when: dt.date) -> bytes:
