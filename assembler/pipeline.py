@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assembler import answers, package, rules
-from assembler.answers import order
+from assembler.answers import advice, order
 from assembler.errors import InputError, Problem
 from assembler.package import manifest
 from assembler.package.manifest import Status, package_name
@@ -276,7 +276,8 @@ def build(path: str | Path, out_root: str | Path, **options: Any) -> Result:
 
 
 def plan_json(result: Result) -> dict[str, Any]:
-    """The plan as JSON: every decision with its reasons, and each document's status against OUT."""
+    """The plan as JSON: every decision with its reasons, each document's status against OUT, and
+    the warnings (answers valid but inconsistent, or departing from the phase's practice)."""
     statuses = {s.id: s for s in result.statuses}
     return {
         "package": result.slug,
@@ -290,4 +291,7 @@ def plan_json(result: Result) -> dict[str, Any]:
             for d in result.plan.deliverables
         ],
         "plans": [d.to_json() for d in result.plan.plans],
+        "warnings": [
+            {"path": n.path, "line": n.line, "text": n.text, "kind": n.kind} for n in advice.located(result.answers)
+        ],
     }

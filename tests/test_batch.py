@@ -73,7 +73,7 @@ def test_thirty_agencies_two_invalid(tmp_path: Path) -> None:
     overridden = json.loads((out / "dhs0001-ecs0001" / "manifest.json").read_text(encoding="utf-8"))
     values = overridden["answers"]["values"]
     assert values["launch_meeting.location"] == "Building 1, Room 1"  # the agency's override
-    assert values["launch_meeting.date"] == "2027-01-20"  # the rest of the mapping from defaults
+    assert values["launch_meeting.date"] == "2027-03-03"  # the rest of the mapping from defaults
     replaced = json.loads((out / "dhs0002-ecs0002" / "manifest.json").read_text(encoding="utf-8"))
     scope = [k for k in replaced["answers"]["values"] if k.startswith("phase.scope")]
     assert scope == ["phase.scope[0]"]  # a list replaces, never merges

@@ -47,6 +47,7 @@ def test_build_writes_every_deliverable_and_a_manifest(built):
         "04-Business-Continuity-Plan-Outline.docx",
         "05-Launch-Meeting-Agenda.docx",
         "06-Plan-Review-Register.docx",
+        "07-MO-Plan.docx",
         "manifest.json",
     ]
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -126,10 +127,13 @@ def test_not_needed_documents_are_absent_and_explained(tmp_path):
     proc = run("build", str(ANSWERS / "dmv-continuing-contractor.yaml"), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     folder = out / "cdmv-drive"
-    assert not (folder / "05-Launch-Meeting-Agenda.docx").exists()
+    assert (folder / "05-Launch-Meeting-Agenda.docx").exists()  # no meeting planned yet: a draft agenda
     assert not (folder / "04-Business-Continuity-Plan-Outline.docx").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert {d["id"] for d in manifest["not_needed"]} == {"continuity_plan", "launch_agenda"}
+    assert {d["id"] for d in manifest["not_needed"]} == {"continuity_plan"}
+    assert "in place" in " ".join(manifest["not_needed"][0]["reasons"])
+    # a deliverable of another phase kind is not listed at all
+    assert not {"program_charter", "qasp"} & {d["id"] for d in manifest["documents"] + manifest["not_needed"]}
 
 
 def test_plan_explains_decisions_and_writes_nothing(tmp_path):
@@ -257,8 +261,11 @@ def test_templates_list():
     proc = run("templates", "list")
     assert proc.returncode == 0
     assert "master_schedule" in proc.stdout and "03-Master-Schedule.xlsx" in proc.stdout
-    line = next(x for x in proc.stdout.splitlines() if "launch_agenda" in x)
-    assert "docx/launch_agenda.docx (built-in)" in line and "launch_meeting" in line
+    lines = proc.stdout.splitlines()
+    at = next(i for i, x in enumerate(lines) if "launch_agenda" in x)
+    assert "docx/launch_agenda.docx (built-in)" in lines[at]
+    row = " ".join(lines[at : at + 6]).split("├")[0]  # the row's folded cell, up to the next row
+    assert "launch_meeting" in row
 
 
 def test_output_never_leaves_out(tmp_path):

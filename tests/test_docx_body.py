@@ -17,7 +17,6 @@ from docx.shared import Inches
 from assembler.render import word, word_body, ziputil
 
 from agencies import make_batch
-from conftest import ROOT
 
 W = word_body.W
 START = f'<w:body xmlns:w="{W}">'
@@ -129,12 +128,12 @@ def test_every_template_over_many_agencies(tmp_path: Path) -> None:
     from assembler.render import context
 
     src = make_batch(tmp_path / "agencies", 12)
-    templates = sorted((ROOT / "templates" / "docx").glob("*.docx"))
-    used = dict.fromkeys(templates, 0)
+    used: dict[Path, int] = {}  # every Word template of the agencies' phase kind
     for i in range(12):
         ans, cat, plan = pipeline.load(src / f"agency-{i:04d}.yaml", None, src / "_defaults.yaml")
         common = context.shared(ans.data, plan, cat)
         for item in (d for d in cat.deliverables if d.kind == "docx"):
+            used.setdefault(item.template, 0)
             ctx = context.for_item(common, item)
             prepared = word._prepared(item.template, word._check_container(item.template))
             assert prepared is not None
@@ -145,7 +144,7 @@ def test_every_template_over_many_agencies(tmp_path: Path) -> None:
                 assert known[0] == _document(word._render_docxtpl(item.template, ctx)), (i, item.id)
             else:
                 _fast(item.template, ctx)  # the whole-document path, which learns the frame
-    assert all(n >= 10 for n in used.values()), used
+    assert len(used) == 6 and all(n >= 10 for n in used.values()), used
 
 
 def test_the_kept_elements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,3 +163,24 @@ def test_the_end_of_an_element_counts_nested_ones_of_its_name() -> None:
     assert text[: word_body._closed(text, "w:p", len("<w:p>"))].endswith("</w:p></w:p></w:p>")
     assert word_body._closed("<w:p><w:p>unclosed</w:p>", "w:p", len("<w:p>")) == -1
     assert word_body._closed("<w:tbl><w:tblPr/></w:tbl>", "w:tbl", len("<w:tbl>")) == len("<w:tbl><w:tblPr/></w:tbl>")
+
+
+def test_a_table_grid_docxtpl_would_fix_is_fixed_in_its_element_alone() -> None:
+    from functools import partial
+
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    fix = partial(DocxTemplate.fix_tables, None)
+    elements = word_body.Elements(fix)
+    elements.frames[START] = (b"<doc>", b"</doc>")
+    cols = '<w:gridCol w:w="3000"/>' * 2
+    table = f"<w:tbl><w:tblGrid>{cols}</w:tblGrid><w:tr><w:tc/><w:tc/><w:tc/></w:tr></w:tbl>"  # a column more
+    body = START + "<w:p/>" + table + "</w:body>"
+    found = elements.document(body)
+    assert found is not None
+    assert found[0].count(b'<w:gridCol w:w="2000"/>') == 3  # the width kept, shared by three columns
+    whole = etree.tostring(fix(body), encoding="UTF-8")  # what docxtpl makes of the whole body
+    assert found[0].removeprefix(b"<doc>").removesuffix(b"</doc>") in whole
+    broken = "<w:tbl><w:tr><w:tc/></w:tr></w:tbl>"  # no grid: docxtpl fails, on the whole document
+    assert elements.document(START + broken + "</w:body>") is None

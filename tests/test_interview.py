@@ -203,11 +203,12 @@ def test_piped_interview_where_the_developer_stays_on_takes_the_other_path(tmp_p
     reasons = " ".join(r["text"] for r in decisions["configuration_management"]["reasons"])
     assert decisions["configuration_management"]["action"] == "review"
     assert "the development contractor (Acme Ops) stays on for M&O" in reasons
-    assert decisions["launch_agenda"]["action"] == "not needed"
+    assert decisions["launch_agenda"]["action"] == "generate"  # a draft: the meeting is required
     assert decisions["continuity_plan"]["action"] == "not needed"
     proc = run("build", str(target), "-o", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
-    assert not (tmp_path / "out" / "bcss-cbp" / "05-Launch-Meeting-Agenda.docx").exists()
+    agenda = Document(str(tmp_path / "out" / "bcss-cbp" / "05-Launch-Meeting-Agenda.docx"))  # a draft
+    assert "To be set" in "\n".join(p.text for t in agenda.tables for r in t.rows for p in r.cells[-1].paragraphs)
 
 
 @pytest.mark.parametrize("name", ["example.yaml", "dmv-continuing-contractor.yaml", "federal-hr-migration.yaml"])

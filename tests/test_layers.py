@@ -60,7 +60,8 @@ def test_init_templates_then_one_override_changes_only_that_document(tmp_path):
 
     assert run("init-templates", str(agency)).returncode == 1  # not empty: refused
     proc = run("init-templates", str(agency), "--force")
-    assert proc.returncode == 0 and "copied 9 files" in proc.stdout
+    ours = [*(ROOT / "templates").glob("*/*.*x"), *(ROOT / "templates").glob("*.yaml")]  # docx, xlsx and data
+    assert len(ours) == 15 and proc.returncode == 0 and f"copied {len(ours)} files" in proc.stdout
     assert (agency / "docx" / "charter.docx").read_bytes() == (ROOT / "templates/docx/charter.docx").read_bytes()
 
 
@@ -86,7 +87,7 @@ def test_agency_entries_replace_ours_by_id_and_add_theirs(tmp_path):
         '        because: "{{ people | length }} people govern"\n'
     )
     cat = catalog.load(agency)
-    assert [d.id for d in cat.deliverables][-2:] == ["plan_register", "governance_plan"]
+    assert [d.id for d in cat.deliverables][-2:] == ["qasp", "governance_plan"]  # theirs after all of ours
     assert cat.deliverable("charter").output == "01-Agency-Charter.docx"
     assert cat.deliverable("charter").source == "built-in"  # the agency has no charter.docx: ours is used
     assert len(cat.plans) == 9 and cat.files[-2:] == (agency / "catalog.yaml", agency / "rules.yaml")

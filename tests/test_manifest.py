@@ -47,14 +47,16 @@ def test_each_status_says_why_against_the_previous_package() -> None:
     previous = copy.deepcopy(record)
     previous["documents"][0]["sha256"] = "0" * 64  # the charter changed since
     del previous["documents"][1]  # the resource plan is new
-    previous["documents"].append({"file": "05-Launch-Meeting-Agenda.docx", "sha256": "1" * 64})  # no longer needed
+    previous["documents"].append(  # no longer needed: its processes are in place now
+        {"file": "04-Business-Continuity-Plan-Outline.docx", "sha256": "1" * 64}
+    )
     statuses = {s.file: s for s in manifest.compare(cat, plan, docs, previous, ["system.name"])}
     assert statuses["01-Charter.docx"].action == "regenerate"
     assert statuses["01-Charter.docx"].reasons == ("system.name changed",)
     assert statuses["02-Resource-Management-Plan.docx"].action == "generate"
     assert statuses["03-Master-Schedule.xlsx"].action == "up to date"
-    assert statuses["05-Launch-Meeting-Agenda.docx"].action == "remove"
-    assert statuses["04-Business-Continuity-Plan-Outline.docx"].action == "not needed"
+    assert statuses["04-Business-Continuity-Plan-Outline.docx"].action == "remove"
+    assert statuses["05-Launch-Meeting-Agenda.docx"].action == "up to date"
     forced = {s.file: s for s in manifest.compare(cat, plan, docs, record, [], force=True)}
     assert forced["03-Master-Schedule.xlsx"].action == "regenerate" and forced["03-Master-Schedule.xlsx"].reasons == (
         "forced",

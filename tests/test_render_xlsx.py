@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import subprocess
 import zipfile
 from copy import copy
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -16,11 +18,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from assembler import package, pipeline
 from assembler.errors import TemplateError
-from assembler.render import context, excel, excel_xml
+from assembler.render import context, excel, excel_fit, excel_xml
 from assembler.rules import catalog
 
 from conftest import ALL_ANSWERS, soffice_convert
@@ -162,8 +166,7 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
                 shift_at.append(src_row)
                 shift += len(items) - 1
             for item in items:
-                if height is not None:
-                    ws.row_dimensions[out_row].height = height
+                fitted = [height or 0.0]
                 for column, raw, style in cells:
                     cell = ws.cell(row=out_row, column=column)
                     cell._style = copy(style)
@@ -174,6 +177,10 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
                         cell.value, cell.data_type = value, "s"
                     else:
                         cell.value = None if isinstance(value, jinja2.Undefined) else value
+                    if cell.alignment.wrap_text and value not in (None, ""):
+                        fitted.append(_fit(ws, cell, value if isinstance(value, str) else "0"))
+                if max(fitted):
+                    ws.row_dimensions[out_row].height = max(fitted)
                 out_row += 1
         if shift_at:
             if ws.auto_filter.ref:
@@ -181,6 +188,8 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
             if ws.print_area:
                 areas = ws.print_area.split(",")
                 ws.print_area = [excel_xml.stretch(a.split("!")[-1].replace("$", ""), shift) for a in areas]
+            for dv in ws.data_validations.dataValidation:
+                dv.sqref = MultiCellRange(" ".join(excel_xml.stretch(r.coord, shift) for r in dv.sqref.ranges))
             rules = [(str(cf.sqref), cf.rules) for cf in ws.conditional_formatting]
             ws.conditional_formatting = ConditionalFormattingList()
             for ref, cf_rules in rules:
@@ -193,6 +202,17 @@ def _reference_render(template_path: Path, ctx: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _fit(ws: Any, cell: Any, text: str) -> float:
+    """The height the reference gives a wrapped cell, read through openpyxl's view of widths and fonts."""
+    letter = cell.column_letter
+    if letter in ws.column_dimensions and ws.column_dimensions[letter].customWidth:
+        width = ws.column_dimensions[letter].width
+    else:
+        width = ws.sheet_format.defaultColWidth or ws.sheet_format.baseColWidth + 0.71
+    font = excel_fit.Font(float(cell.font.sz or 11), bool(cell.font.b))
+    return excel_fit.height(excel_fit.line_count(text, width, font), font)
 
 
 def _workbook_facts(blob: bytes) -> dict[str, Any]:
@@ -220,6 +240,10 @@ def _workbook_facts(blob: bytes) -> dict[str, Any]:
                 for cf in ws.conditional_formatting
             ],
             "names": sorted((n, d.attr_text) for n, d in ws.defined_names.items()),
+            "validations": [
+                (str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2, dv.error)
+                for dv in ws.data_validations.dataValidation
+            ],
             "print": (ws.print_title_rows, ws.print_title_cols, ws.print_area, ws.page_setup.orientation),
             "freeze": ws.freeze_panes,
             "filter": ws.auto_filter.ref,
@@ -260,6 +284,12 @@ def test_xml_writer_matches_the_openpyxl_renderer_on_a_busy_template(tmp_path):
     ws.print_title_rows = "1:1"
     ws.freeze_panes = "A2"
     ws.conditional_formatting.add("A2:D2", FormulaRule(formula=["$D2>3"], font=Font(italic=True)))
+    ws["E2"] = "{{ x.name * 40 }} {{ title }}"
+    ws["E2"].alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["E"].width = 12
+    rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="1")
+    rule.add("C2:D2")
+    ws.add_data_validation(rule)
     ws.oddHeader.center.text = "{{ title }} &P"
     wb.create_sheet("Second")["B2"] = "{{ title | upper }}"
     path = tmp_path / "busy.xlsx"
@@ -274,6 +304,7 @@ def test_xml_writer_matches_the_openpyxl_renderer_on_a_busy_template(tmp_path):
     facts = _workbook_facts(new)
     assert facts == _workbook_facts(_reference_render(path, ctx))
     assert facts["Data"]["filter"] == "A1:D3" and facts["Data"]["print"][2] == "'Data'!$A$1:$D$5"
+    assert facts["Data"]["validations"][0][0] == "C2:D3" and facts["Data"]["heights"][2] > 22
     assert excel.sources(path) == _reference_sources(path)
 
 
@@ -347,3 +378,164 @@ def test_sources_match_the_openpyxl_reading():
     path = catalog.DEFAULT_TEMPLATES / "xlsx" / "master_schedule.xlsx"
     assert excel.sources(path) == _reference_sources(path)
     assert any("{% for t in schedule_rows %}" in s for s in excel.sources(path))
+
+
+# The Master Schedule as built from the answer files.
+SCHEDULE_ANSWERS = [ALL_ANSWERS[0].parent / n for n in ("example.yaml", "dmv-continuing-contractor.yaml")]
+FEDERAL = ALL_ANSWERS[0].parent / "federal-hr-migration.yaml"
+LINE_PT = 12  # a 10 pt line; the estimate in excel_fit allows a little more
+# GSA's M3 Master Schedule template columns, and the headings that cover them here.
+GSA_COLUMNS = {
+    "Phase": "WBS",
+    "Task Name": "Task Name",
+    "Duration": "Duration (work days)",
+    "% Complete": "% Complete (enter)",
+    "Start": "Planned Start",
+    "Finish": "Planned Finish",
+    "Actual Start": "Actual Start (enter)",
+    "Actual Finish": "Actual Finish (enter)",
+    "Predecessors": "Predecessors",
+    "Successors": "Successors",
+    "Resource Type": "Resource Type",
+}
+
+
+def _schedule_workbook(answers_path: Path) -> bytes:
+    ans, cat, plan = pipeline.load(answers_path, None)
+    item = next(d for d in cat.deliverables if d.id == "master_schedule")
+    return excel.render(item.template, context.build(ans.data, plan, cat, item))
+
+
+def _simple_lines(text: str, width: float) -> int:
+    """A generous lower bound: 1.5 characters per unit of column width, each paragraph its own line."""
+    return sum(max(1, -(-len(p) // int(width * 1.5))) for p in text.split("\n"))
+
+
+@pytest.mark.parametrize("answers_path", [*SCHEDULE_ANSWERS, FEDERAL], ids=lambda p: p.name)
+def test_rows_with_wrapped_text_are_tall_enough(answers_path):
+    wb = load_workbook(io.BytesIO(_schedule_workbook(answers_path)))
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            wrapped = [c for c in row if c.alignment.wrap_text and isinstance(c.value, str) and c.value]
+            if not wrapped:
+                continue
+            dims = ws.row_dimensions[row[0].row]
+            lines = max(_simple_lines(c.value, ws.column_dimensions[c.column_letter].width) for c in wrapped)
+            assert dims.height is not None and dims.customHeight, (ws.title, row[0].row)
+            assert dims.height >= lines * LINE_PT, (ws.title, row[0].row, lines, dims.height)
+            checked += lines > 1
+    assert checked  # some rows really hold several lines (plan reasons, risk mitigations)
+
+
+def test_a_long_unicode_answer_gets_a_tall_row_and_prints_in_full(example_text, write_answers, tmp_path):
+    mitigation = (
+        "Knowledge transfer plan with Beta through 2027-03-31: each Beta lead is shadowed for two release "
+        "cycles, every runbook is walked through with the Acme operations team, the Álvarez–Natarajan review "
+        "signs off each hand-over, and any procedure that fails its first dry run is repeated under Beta’s "
+        "supervision before the contract ends; the PMO reports any slip of more than five working days."
+    )
+    old = "Knowledge transfer plan with Beta through 2027-03-31; shadowing of each Beta lead"
+    assert old in example_text
+    path = write_answers(example_text.replace(old, '"' + mitigation + '"'))
+    blob = _schedule_workbook(path)
+    risks = load_workbook(io.BytesIO(blob))["Risks"]
+    (cell,) = [c for c in risks["H"] if c.value == mitigation]
+    assert risks.row_dimensions[cell.row].height >= _simple_lines(mitigation, 50) * LINE_PT >= 4 * LINE_PT
+    out = tmp_path / "schedule.xlsx"
+    out.write_bytes(blob)
+    (pdf,) = soffice_convert(out, "pdf", tmp_path / "pdf")
+    words = _pdf_words(pdf)
+    texts = [w[0] for w in words]
+    wanted = mitigation.split()
+    at = next((i for i in range(len(texts)) if texts[i : i + len(wanted)] == wanted), None)
+    assert at is not None, "the mitigation's words do not print in order (rows overprint)"
+    bottom = max(w[2] for w in words[at : at + len(wanted)])
+    next_row = next(w for w in words if w[0] == "R-02")
+    assert bottom <= next_row[1] + 0.5, "the mitigation runs into the next risk's row"
+
+
+def _pdf_words(pdf: Path) -> list[tuple[str, float, float]]:
+    """(word, top, bottom) of every word, pages stacked in order."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, offset = [], 0.0
+    for page in re.findall(r"<page [^>]*height=\"([\d.]+)\"[^>]*>(.*?)</page>", html, re.S):
+        for y1, y2, text in re.findall(r'<word [^>]*yMin="([\d.]+)"[^>]*yMax="([\d.]+)">([^<]*)</word>', page[1]):
+            words.append((html_unescape(text), offset + float(y1), offset + float(y2)))
+        offset += float(page[0])
+    return words
+
+
+@pytest.mark.parametrize("answers_path", [*SCHEDULE_ANSWERS, FEDERAL], ids=lambda p: p.name)
+def test_labels_read_in_full(answers_path):
+    """A text that does not wrap fits its column, unless the cells it runs into are empty."""
+    wb = load_workbook(io.BytesIO(_schedule_workbook(answers_path)))
+    for ws in wb.worksheets:
+        merged = {c for r in ws.merged_cells.ranges for row in r.rows for c in row}
+        for row in ws.iter_rows():
+            for c in row:
+                if not isinstance(c.value, str) or c.alignment.wrap_text or c.value.startswith("="):
+                    continue
+                if (c.row, c.column) in merged or ws.cell(row=c.row, column=c.column + 1).value is None:
+                    continue
+                width = ws.column_dimensions[c.column_letter].width
+                assert len(c.value) <= width, (ws.title, c.coordinate, c.value, width)
+    cycles = wb["Funding"]
+    allocated = "Allocated to releases" if "federal" in str(answers_path) else "Allocated to block cycles"  # by phase
+    labels = [c for c in cycles["C"] if c.value in (allocated, "Authorized", "Not yet allocated")]
+    assert len(labels) == 3 and all(c.alignment.wrap_text for c in labels)
+
+
+def test_schedule_covers_the_gsa_template_columns():
+    wb = load_workbook(io.BytesIO(_schedule_workbook(SCHEDULE_ANSWERS[0])))
+    ws = wb["Schedule"]
+    headings = [c.value for c in ws[5]]
+    assert [h for h in GSA_COLUMNS.values() if h not in headings] == []
+    col = {h: headings.index(h) for h in headings}
+    rows = {r[1].value.strip(): r for r in ws.iter_rows(min_row=6) if r[1].value}
+    project = ws[6]  # the project row rolls up every task
+    assert project[1].value == "Case and Benefits Eligibility System (CASCADE): M&O Pre-Initiation"
+    assert project[col["Planned Start"]].value == f"=MIN(E7:E{ws.max_row})"
+    charter = rows["Draft and approve the M&O Charter"]
+    assert charter[col["Predecessors"]].value == "1.1" and charter[col["Successors"]].value == "2.1, 2.2"
+    assert rows["Knowledge transfer from Beta to Acme"][col["Resource Type"]].value == "Provider: Program Manager"
+    assert rows["M&O readiness decision"][col["Type"]].value == "Milestone"
+    # What no answer can give is left empty for the project office, with validation over every task row.
+    entered = [col["% Complete (enter)"], col["Actual Start (enter)"], col["Actual Finish (enter)"]]
+    leaf = rows["Conduct M&O risk assessment"]
+    assert [leaf[i].value for i in entered] == [None, None, None]
+    assert leaf[col["% Complete (enter)"]].number_format == "0%"
+    assert rows["Plans and processes"][entered[0]].value.startswith("=IFERROR(SUMPRODUCT(")
+    ranges = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
+    assert ranges == {f"H6:H{ws.max_row}": ("decimal", "0", "1"), f"I6:J{ws.max_row}": ("date", "36525", None)}
+
+
+def test_the_federal_workbook_speaks_of_its_own_phase():
+    assert "M&O" not in FEDERAL.read_text(encoding="utf-8")
+    blob = _schedule_workbook(FEDERAL)
+    wb = load_workbook(io.BytesIO(blob))
+    found = [
+        (ws.title, c.coordinate)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and ("M&O" in c.value or "M&amp;O" in c.value)
+    ]
+    assert found == []
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:  # headers, footers, names: anywhere in the file
+        assert not [n for n in zf.namelist() if b"M&amp;O" in zf.read(n) or b"M&O" in zf.read(n)]
+    assert wb["Schedule"]["A2"].value.endswith(": Integrated Master Schedule")
+    assert wb["Risks"]["A2"].value.endswith(": Program Risk Register")
+
+
+def test_line_estimates():
+    font = excel_fit.Font(10, False)
+    assert excel_fit.line_count("", 20, font) == 1
+    assert excel_fit.line_count("a\nb\n\nc", 20, font) == 4
+    assert excel_fit.line_count("W" * 200, 10, font) >= 200 * 0.85 // 10  # a word wider than the cell breaks
+    latin, wide = excel_fit.line_count("x" * 60, 20, font), excel_fit.line_count("漢" * 60, 20, font)
+    assert wide > latin  # characters the table lacks count as one em
+    assert excel_fit.height(2, font) >= 2 * LINE_PT
+    assert excel_fit.height(10_000, font) <= 409.5
+    assert excel_fit.row_attrs(' ht="30" customHeight="1"', 20.25) == ' ht="30" customHeight="1"'
+    assert excel_fit.row_attrs(' ht="15" customHeight="1"', 20.25) == ' ht="20.25" customHeight="1"'

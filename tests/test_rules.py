@@ -20,7 +20,8 @@ def cat() -> catalog.Catalog:
 
 
 def decide(name: str, cat: catalog.Catalog) -> rules.Plan:
-    return rules.decide(answers.load(ANSWERS / name).data, cat)
+    data = answers.load(ANSWERS / name).data
+    return rules.decide(data, cat.for_phase(data["phase"]["kind"]))
 
 
 def reasons(plan: rules.Plan, item: str) -> str:
@@ -40,8 +41,19 @@ def test_new_contractor_path(cat):
     assert cited["contractor.development.name"] == "Beta Systems Integration, Inc."
     assert plan.get("qa_ivv").action == "update"
     assert "22 months before the phase starts" in reasons(plan, "qa_ivv")
-    assert cm.owner == "Linh Tran" and str(cm.due) == "2027-03-31"
+    # due when the schedule's task 2.1 "Update Configuration Management and Change Control plans" ends
+    assert cm.owner == "Linh Tran" and str(cm.due) == "2027-02-26" and cm.due_task[0] == "2.1"
+    assert plan.get("risk_management").due_task is None and str(plan.get("risk_management").due) == "2027-03-31"
     assert all(d.action == "generate" for d in plan.deliverables)
+    assert {d.id for d in plan.deliverables} == {
+        "charter",
+        "resource_plan",
+        "master_schedule",
+        "continuity_plan",
+        "launch_agenda",
+        "plan_register",
+        "mo_plan",
+    }
 
 
 def test_continuing_contractor_path(cat):
@@ -50,13 +62,14 @@ def test_continuing_contractor_path(cat):
     assert "stays on for M&O" in reasons(plan, "configuration_management")
     assert plan.get("risk_management").action == "update"
     assert "from a development to an M&O mindset" in reasons(plan, "risk_management")
-    assert plan.get("qa_ivv").action == "not needed"
-    assert plan.get("qa_ivv").due is None
+    # marked not in use without a reason: the seed's minimum review still applies
+    assert plan.get("qa_ivv").action == "review" and "no reason is recorded" in reasons(plan, "qa_ivv")
     assert plan.get("continuity_plan").action == "not needed"
     assert "processes are in place (owner: Wendell Brooks)" in reasons(plan, "continuity_plan")
-    assert plan.get("launch_agenda").action == "not needed"
+    assert plan.get("launch_agenda").action == "generate"  # a draft: the seed requires the meeting
     missing = reasons(plan, "change_control")
-    assert "no handling method is given for: Optimization/Innovations, Urgent Requests, Technology Refreshes" in missing
+    types = "Optimization/Innovations, Urgent Requests, Technology Refreshes"
+    assert f"no handling method is given yet for {types}" in missing
     assert "$3,600,000 authorized must be tracked" in reasons(plan, "contract_management")
 
 
@@ -67,8 +80,8 @@ def test_federal_pmo_integration_path(cat):
     assert plan.get("qa_ivv").action == "update"
     assert "QASP" in reasons(plan, "qa_ivv")
     assert plan.get("governance").action == "update"
-    assert plan.get("continuity_plan").action == "generate"
-    assert "no business continuity process is recorded for this system" in reasons(plan, "continuity_plan")
+    assert plan.get("continuity_plan").action == "not needed"  # no operations of its own to continue yet
+    assert "program_charter" in {d.id for d in plan.deliverables} and "charter" not in {d.id for d in plan.deliverables}
 
 
 def test_every_plan_of_the_seed_is_decided(cat):
@@ -125,8 +138,11 @@ def test_unknown_decision_and_missing_template_are_refused(tmp_path):
     with pytest.raises(CatalogError) as info:
         catalog.load(root)
     text = "\n".join(info.value.lines())
-    assert f"{rules_file}:84: plans.qa_ivv.otherwise.decision: 'reveiw' is not one of: create, update, review" in text
-    assert f"{catalog_file}:14: deliverables[1].template: docx/resource.docx: no such template" in text
+    line = 1 + rules_file.read_text().splitlines().index("          decision: reveiw")
+    said = f"{rules_file}:{line}: plans.qa_ivv.cases[3].decision: 'reveiw' is not one of: create, update, review"
+    assert said in text
+    at = 1 + catalog_file.read_text().splitlines().index("    template: docx/resource.docx")
+    assert f"{catalog_file}:{at}: deliverables[2].template: docx/resource.docx: no such template" in text
     assert "charter" not in text
 
 

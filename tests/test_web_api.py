@@ -40,6 +40,7 @@ def test_post_an_answer_file_then_read_plan_manifest_documents_and_zip(tmp_path)
             "04-Business-Continuity-Plan-Outline.docx",
             "05-Launch-Meeting-Agenda.docx",
             "06-Plan-Review-Register.docx",
+            "07-MO-Plan.docx",
         }
         manifest = client.get(build["links"]["manifest"]).json()
         assert manifest["agency"] == "Cascadia Department of Human Services"

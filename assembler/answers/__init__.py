@@ -3,8 +3,9 @@
 Owns: strict YAML reading with the line of every value (``yamlread``, the only module importing
 ruamel.yaml), answer and data files read from disk (``files``), answers as typed and layered over
 defaults (``typed``), the Cerberus schema and its messages (``validation`` + ``schema.yaml``, the
-only module importing cerberus), unknown fields found in one walk (``fields``), and the checks
-across fields of the schedule (``schedule``).
+only module importing cerberus), unknown fields found in one walk (``fields``), the checks
+across fields of the schedule (``schedule``) and of dates (``order`` + ``order.yaml``: errors), and
+the warnings on consistency and the phase's practice (``advice`` + ``advice.yaml``).
 May import: ``assembler.errors`` only.
 
 ``from assembler import answers`` gives the names the other stages use, from these modules.

@@ -50,17 +50,17 @@ def check_all(data: Mapping[str, Any]) -> list[tuple[PathKey, str]]:
 def _check(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
     for rule in rules():
         if not rule.rows:
-            message = _compare(rule, _get(data, rule.earlier), _get(data, rule.later))
+            message = _compare(rule, get(data, rule.earlier), get(data, rule.later))
             if message:
                 yield _path(rule.later), message
             continue
-        rows = _get(data, rule.rows)
+        rows = get(data, rule.rows)
         for i, row in enumerate(rows if isinstance(rows, list) else []):
             if not isinstance(row, Mapping):
                 continue
             message = _compare(rule, row.get(rule.earlier), row.get(rule.later))
             if message:
-                yield (*_path(rule.rows), i, rule.later), f"{_name(rule.row, i, row)}: {message}"
+                yield (*_path(rule.rows), i, rule.later), f"{row_name(rule.row, i, row)}: {message}"
 
 
 def at(path: PathKey, value: Any, lookup: Callable[[PathKey], Any]) -> list[str]:
@@ -85,10 +85,11 @@ def _compare(rule: Rule, earlier: Any, later: Any) -> str | None:
         return None
     if later > earlier or (later == earlier and not rule.after):
         return None
-    return rule.say.format(earlier=_date(earlier), later=_date(later))
+    return rule.say.format(earlier=long_date(earlier), later=long_date(later))
 
 
-def _name(template: str, index: int, row: Mapping[str, Any]) -> str:
+def row_name(template: str, index: int, row: Mapping[str, Any]) -> str:
+    """A row as the user knows it: ``template`` filled with its number ({n}) and its values."""
     values = {k: v for k, v in row.items() if isinstance(v, str | int)}
     try:
         return template.format(n=index + 1, **values).replace(" ()", "")
@@ -96,7 +97,8 @@ def _name(template: str, index: int, row: Mapping[str, Any]) -> str:
         return template.split(" (")[0].format(n=index + 1)
 
 
-def _date(value: dt.date) -> str:
+def long_date(value: dt.date) -> str:
+    """A date in words: January 25, 2027."""
     return f"{value:%B} {value.day}, {value.year}"
 
 
@@ -104,7 +106,8 @@ def _path(dotted: str) -> PathKey:
     return tuple(dotted.split(".")) if dotted else ()
 
 
-def _get(data: Mapping[str, Any], dotted: str) -> Any:
+def get(data: Mapping[str, Any], dotted: str) -> Any:
+    """The answer at a dotted path, or None."""
     node: Any = data
     for part in dotted.split("."):
         if not isinstance(node, Mapping):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from assembler import pipeline
+from assembler.answers import advice
 from assembler.package import manifest
 
 if TYPE_CHECKING:
@@ -55,7 +56,26 @@ def plan_tables(result: pipeline.Result) -> list[Table]:
         plans.add_row(
             d.title, _action(d.action), d.owner or "-", "\n".join(r.text + _cite(r.fields) for r in d.reasons)
         )
-    return [deliverables, plans]
+    found = advice.located(result.answers)
+    if not found:
+        return [deliverables, plans]
+    title = f"Warnings about {result.answers.source} ({len(found)}); the package is still built"
+    warnings = Table(title=title, title_justify="left")
+    for col in ("Line", "Kind", "Warning"):
+        warnings.add_column(col, overflow="fold")
+    for n in found:
+        warnings.add_row(
+            str(n.line or "-") if n.file == result.answers.source else f"{n.file}:{n.line}", n.kind, n.text
+        )
+    return [deliverables, plans, warnings]
+
+
+def warning_count(ans: Any, path: Any) -> str:
+    """One line after a build: how many warnings the answers have, and where to read them."""
+    count = len(advice.located(ans))
+    if not count:
+        return ""
+    return f"{count} warning{'' if count == 1 else 's'} about the answers; assembler check {path} lists them"
 
 
 def build_table(result: Any) -> Table:

@@ -55,6 +55,10 @@ def build(answer_files: tuple[Path, ...], out: Path, **options: Any) -> int:
             failed.append(exc)
             continue
         console().print(report.build_table(result))
+        if isinstance(result, pipeline.Result):  # validated in this run, not found up to date
+            note = report.warning_count(result.answers, path)
+            if note:
+                print(note, file=sys.stderr)
     return max((e.exit_code for e in failed), default=0)
 
 
@@ -128,6 +132,7 @@ def plan(answer_file: Path, out: Path, templates: Path | None, as_json: bool) ->
 
 def check(answer_files: tuple[Path, ...], templates: Path | None) -> int:
     from assembler import pipeline
+    from assembler.answers import advice
 
     failed = 0
     for path in answer_files:
@@ -138,7 +143,10 @@ def check(answer_files: tuple[Path, ...], templates: Path | None) -> int:
             report_error(exc)
             failed += 1
             continue
-        print(f"{path}: valid")
+        found = advice.located(ans)  # warnings: the answers are valid, so the exit code stays 0
+        for notice in found:
+            print(notice, file=sys.stderr)
+        print(f"{path}: valid" + (f" ({len(found)} warning{'' if len(found) == 1 else 's'})" if found else ""))
     return 1 if failed else 0
 
 

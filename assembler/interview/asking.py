@@ -1,13 +1,16 @@
-"""How a question is put: the answer it offers before one is typed, and whether a group of
-questions is asked behind a yes/no gate. One rule for the terminal and the web forms."""
+"""How a question is put: the answer it offers before one is typed, whether a group of
+questions is asked behind a yes/no gate, an option picked from what was typed, and the warnings
+an answer brings. One rule for the terminal and the web forms."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .questions import Group, Question
+from assembler.answers import advice
+
+from .questions import Group, Question, converted
 
 
 def default_of(question: Question, tree: Mapping[str, Any]) -> str | None:
@@ -52,3 +55,48 @@ def opens_with_yesno(group: Group) -> bool:
     required = tuple(i for i in group.items if getattr(i, "required", False))
     first = required[0] if len(required) == 1 else None
     return not group.required and required == group.items[:1] and isinstance(first, Question) and first.kind == "yesno"
+
+
+def choose(typed: str, options: tuple[tuple[str, str], ...]) -> str:
+    """A number, a value or a label picks an option; anything else is kept for the schema to judge."""
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1][0]
+    for value, label in options:
+        if typed.lower() in (value.lower(), label.lower()):
+            return value
+    return typed
+
+
+def notes(
+    given: Mapping[str, Any], path: tuple[str | int, ...], typed: Any, row: Mapping[str, Any], rows: Sequence[Any]
+) -> list[str]:
+    """The warnings about dates that an answer just accepted brings (``advice``, the same as
+    ``check``'s): ``path`` is its place in the schema (a row's index as 0), ``given`` the answers
+    so far, converted; for a row's field, ``row`` is the row so far and ``rows`` those before it,
+    as typed."""
+    scope, key = path[:-1], str(path[-1])
+    value, row = converted({key: typed}, scope)[key], converted(row, scope)
+    if 0 in path:
+        at = path.index(0)
+        earlier = [converted(r, scope) for r in rows]
+        before = _placed(given, path[:at], [*earlier, dict(row)])
+        after = _placed(given, path[:at], [*earlier, {**row, key: value}])
+    else:
+        before, after = _placed(given, path, None), _placed(given, path, value)
+    known = {f.text for f in advice.findings(before) if f.dated}
+    return [f.text for f in advice.findings(after) if f.dated and f.text not in known]
+
+
+def _placed(tree: Mapping[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    """A copy of ``tree`` with ``value`` at ``path`` (None: taken out), the mappings on the way copied."""
+    out = dict(tree)
+    node = out
+    for part in path[:-1]:
+        inner = node.get(str(part))
+        node[str(part)] = dict(inner) if isinstance(inner, Mapping) else {}
+        node = node[str(part)]
+    if value is None:
+        node.pop(str(path[-1]), None)
+    else:
+        node[str(path[-1])] = value
+    return out

@@ -1,10 +1,10 @@
 """The terminal interview: ask ``questions.yaml`` line by line and build an answer tree as typed.
 
 Every answer is checked against the schema (and a date against the dates it must follow or
-precede) as soon as it is typed, and asked again with the reason when refused; questions and
-groups whose condition is false are skipped; a file given
-with ``--from`` supplies the defaults. Input is read a line at a time, so answers can be piped
-in. The whole file is validated at the end and the items still wrong are asked again.
+precede) as soon as it is typed, and asked again with the reason when refused (a doubtful date is
+noted and kept); questions and groups whose condition is false are skipped; a file given with
+``--from`` supplies the defaults. Input is read a line at a time, so answers can be piped in.
+The whole file is validated at the end and the items still wrong are asked again.
 """
 
 from __future__ import annotations
@@ -143,9 +143,16 @@ class _Session:
             if not problems and value is not None:  # dates in order with those answered already
                 problems = order.at(q.schema_path, value, lambda path: self._partner(path, row, q))
             if not problems:
+                if 0 not in q.schema_path:  # a row's answers are noted in ``row``, with its list
+                    self._notes(q.schema_path[:-1], {}, str(q.schema_path[-1]), typed)
                 return typed or None
             for message in problems:
                 self.io.say(f"  ! {message}")
+
+    def _notes(self, scope: tuple[str | int, ...], row: Mapping[str, Any], key: str, typed: Any) -> None:
+        """Warnings about the dates this answer brings: shown, and the answer kept."""
+        for message in asking.notes(self.given, (*scope, key), typed, row, self.listed if 0 in scope else []):
+            self.io.say(f"  note: {message}")
 
     def _partner(self, path: tuple[str | int, ...], row: Mapping[str, Any], q: Question) -> Any:
         """An answer given already, converted: in the same row or group, else anywhere."""
@@ -169,7 +176,7 @@ class _Session:
         typed = self.line(f"{q.prompt}{form}{f' [{default}]' if default else ''}: ").strip()
         if not typed:
             return default or ""
-        return _choose(typed, options) if options else typed
+        return asking.choose(typed, options) if options else typed
 
     def options(self, q: Question) -> tuple[tuple[str, str], ...]:
         if q.choices_from == "people":
@@ -237,6 +244,7 @@ class _Session:
             self.io.say(q.help)
         old = [dict(r) for r in start if isinstance(r, Mapping)]
         out: list[dict[str, Any]] = []
+        self.listed: list[dict[str, Any]] = out  # the rows answered so far, for the warnings on dates
         if q.pick or q.suggestions:
             out.extend(self.picked_rows(q, old))
             key = q.pick or q.label or ""
@@ -280,6 +288,7 @@ class _Session:
                 continue
             value = self.question(field, start.get(field.key), out, fresh=not start)
             if value is not None:
+                self._notes((*q.schema_path, 0), out, field.key, value)
                 out[field.key] = value
         return out
 
@@ -288,13 +297,3 @@ class _Session:
         if typed is None:
             raise InputError(f"the input ended before the interview was complete (at: {prompt.strip()})")
         return typed
-
-
-def _choose(typed: str, options: tuple[tuple[str, str], ...]) -> str:
-    """A number, a value or a label picks an option; anything else is kept for the schema to judge."""
-    if typed.isdigit() and 1 <= int(typed) <= len(options):
-        return options[int(typed) - 1][0]
-    for value, label in options:
-        if typed.lower() in (value.lower(), label.lower()):
-            return value
-    return typed

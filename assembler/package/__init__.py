@@ -1,8 +1,9 @@
 """The package: what a build writes into ``OUT/<package>/`` and how.
 
 Owns: deterministic Office bytes (``office``), the manifest and what changed since the previous
-package (``manifest``), PDF copies (``pdf``) and the fonts they need (``fonts``), staging, the atomic swap, the lock and atomic single
-files (``files``), and the copy of our templates that starts an agency's own (``starter``).
+package (``manifest``), PDF copies (``pdf``) and the fonts they need (``fonts``), staging, the
+atomic swap, the lock and atomic single files (``files``), and the copy of our templates that
+starts an agency's own (``starter``).
 May import: ``assembler.render``, ``assembler.rules``, ``assembler.answers``,
 ``assembler.templating``, ``assembler.errors``.
 

@@ -4,20 +4,21 @@ Pure: answers, plan and catalog in, a plain dict out. Everything a template may 
 here, so templates hold wording and layout, never logic beyond loops and conditions.
 Names (see docs/templates.md): every answer section, and ``doc``, ``titles``, ``roles``,
 ``person``, ``raci``, ``role_tables``, ``change_methods``, ``plan_register``, ``deliverables``,
-``risk_rows``, ``staffing_totals``, ``processes``, ``agenda``, ``funding``, ``contractor_changed``.
+``risk_rows``, ``staffing_totals``, ``processes``, ``agenda``, ``funding``, ``contractor_changed``,
+``findings``, ``starting_risks`` (``context_charter``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from assembler import rules
-from assembler.answers import schedule
+from assembler.answers import advice, schedule
 from assembler.rules.catalog import Catalog, Deliverable
 
-from .labels import LEVEL_SCORE, PARTY_LABELS, PROCESSES, ROLE_DUTIES, ROLE_LABELS
+from . import context_charter, context_plans, context_register, raci
+from .labels import LEVEL_SCORE, PARTY_LABELS, ROLE_DUTIES, ROLE_LABELS
 
 RULES = "*rules"  # stands for every answer a rule reads (rules.inputs)
 # The answers each derived name is computed from: how a document's inputs are traced (fields.py).
@@ -28,18 +29,23 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "person": ("people",),
     "role_label": (),
     "party_label": (),
-    "raci": ("people", "phase.kind"),
+    "raci": raci.INPUTS,
     "role_tables": ("role_needs", "people"),
     "change_methods": ("change_types",),
-    "plan_register": (RULES,),
+    "plan_register": (RULES, "schedule", "phase.exit"),
+    "plan_summary": (RULES,),
     "deliverables": (RULES,),
     "risk_rows": ("risks",),
     "staffing_totals": ("staffing.positions",),
     "processes": ("operations",),
-    "agenda": ("launch_meeting", "people", "contractor.block_cycles", "phase.kind", RULES),
+    "agenda": ("launch_meeting", "people", "contractor", "help_desk", "phase.kind", RULES),
+    "meeting": ("launch_meeting", "people", "phase", "schedule", RULES),
     "funding": ("contractor.funding", "contractor.block_cycles"),
     "schedule_rows": ("schedule",),
     "contractor_changed": ("contractor.development.name", "contractor.mo.name"),
+    "findings": advice.reads(),
+    **context_plans.DERIVED_FROM,
+    **context_charter.DERIVED_FROM,
 }
 
 
@@ -66,29 +72,34 @@ def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[
     phase = data["phase"]
     people = list(data.get("people") or [])
     by_role = {key: [p for p in people if p["role"] == key] for key in ROLE_LABELS}
-    return {
+    register = context_register.plan_register(plan, data)
+    common = {
         **data,
         "titles": _titles(phase["kind"]),
         "roles": [{"key": k, "label": ROLE_LABELS[k], "people": v} for k, v in by_role.items() if v],
         "person": {p["name"]: p for p in people},
         "role_label": ROLE_LABELS,
         "party_label": PARTY_LABELS,
-        "raci": _raci(catalog.raci, phase["kind"], by_role),
+        "raci": raci.build(catalog.raci, rules.namespace(data, catalog)),
         "role_tables": _role_tables(data.get("role_needs") or {}, by_role),
         "change_methods": _change_methods(data.get("change_types") or []),
-        "plan_register": [_plan_row(d) for d in plan.plans],
+        "plan_register": register,
+        "plan_summary": context_register.plan_summary(register),
         "deliverables": [
             {"title": d.title, "action": d.action, "reason": "; ".join(r.text for r in d.reasons)}
             for d in plan.deliverables
         ],
         "risk_rows": _risks(data.get("risks") or []),
         "staffing_totals": _staffing(data.get("staffing") or {}),
-        "processes": _processes(data.get("operations") or {}),
-        "agenda": _agenda(data, plan, by_role) if data.get("launch_meeting") else [],
+        "processes": context_register.processes(data.get("operations") or {}),
+        "agenda": context_register.agenda(data, register, _titles(phase["kind"])),
+        "meeting": context_register.meeting(data, register),
         "funding": _funding(data["contractor"]),
         "schedule_rows": schedule.schedule_rows(data["schedule"]),
         "contractor_changed": rules.namespace(data, catalog)["contractor_changed"],
+        "findings": advice.for_documents(data),  # warnings: inconsistencies and departures from practice
     }
+    return {**common, **context_plans.build(common), **context_charter.build(common, catalog.risks)}
 
 
 def _titles(kind: str) -> dict[str, str]:
@@ -100,6 +111,9 @@ def _titles(kind: str) -> dict[str, str]:
             "organization": "Integrated Program Management Office",
             "schedule": "Integrated Master Schedule",
             "risk_register": "Program Risk Register",
+            "funding": "Funding and Releases",
+            "release": "Release",
+            "releases": "releases",
         }
     return {
         "phase": "M&O Pre-Initiation",
@@ -108,29 +122,14 @@ def _titles(kind: str) -> dict[str, str]:
         "organization": "Maintenance and Operations",
         "schedule": "Master Schedule",
         "risk_register": "M&O Risk Register",
+        "funding": "Block Cycles and Releases",
+        "release": "Block cycle / release",
+        "releases": "block cycles",
     }
 
 
 def _names(people: list[Mapping[str, Any]]) -> str:
     return ", ".join(p["name"] for p in people)
-
-
-def _raci(raci: Mapping[str, Any], kind: str, by_role: Mapping[str, list[Any]]) -> dict[str, Any]:
-    columns = raci.get("columns") or []
-    providers = [p for group in by_role.values() for p in group if p["party"] == "provider"]
-    header = []
-    for col in columns:
-        holders = providers if col["role"] == "provider" else by_role.get(col["role"], [])
-        header.append({"key": col["key"], "label": col["label"], "names": _names(holders) or "not yet assigned"})
-    rows = [
-        {
-            "activity": row["activity"],
-            "party": PARTY_LABELS.get(row["party"], row["party"]),
-            "cells": [(row.get("raci") or {}).get(col["key"], "") for col in columns],
-        }
-        for row in raci.get(kind) or []
-    ]
-    return {"columns": header, "rows": rows}
 
 
 def _role_tables(needs: Mapping[str, Any], by_role: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
@@ -170,19 +169,6 @@ def _change_methods(given: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _plan_row(d: rules.Decision) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "title": d.title,
-        "action": d.action.capitalize(),
-        "reasons": [r.text for r in d.reasons],
-        "reason": "; ".join(r.text for r in d.reasons),
-        "owner": d.owner or "to be assigned",
-        "last_updated": d.last_updated,
-        "due": d.due,
-    }
-
-
 def _risks(risks: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for i, r in enumerate(risks, 1):
@@ -199,20 +185,6 @@ def _staffing(staffing: Mapping[str, Any]) -> dict[str, int]:
     needed = sum(p["needed"] for p in positions)
     filled = sum(p["filled"] for p in positions)
     return {"needed": needed, "filled": filled, "gap": max(needed - filled, 0)}
-
-
-def _processes(ops: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "key": key,
-            "label": label,
-            "given": key in ops,
-            "in_place": (ops.get(key) or {}).get("in_place"),
-            "owner": (ops.get(key) or {}).get("owner", ""),
-            "note": (ops.get(key) or {}).get("note", ""),
-        }
-        for key, label in PROCESSES
-    ]
 
 
 def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
@@ -243,51 +215,3 @@ def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
 
 def _amount(value: int, unit: str) -> str:
     return f"${value:,}" if unit == "dollars" else f"{value:,} hours"
-
-
-def _agenda(data: Mapping[str, Any], plan: rules.Plan, by_role: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
-    meeting = data["launch_meeting"]
-    lead = {role: (by_role.get(role) or [{"name": "to be named"}])[0]["name"] for role in ROLE_LABELS}
-    providers = [p["name"] for g in by_role.values() for p in g if p["party"] == "provider"]
-    revised = [d.title for d in plan.plans if d.action in ("create", "update")]
-    cycles = [c["name"] for c in data["contractor"].get("block_cycles") or []]
-    items = [
-        (10, "Welcome, purpose of the meeting and introductions", lead["executive_sponsor"]),
-        (
-            15,
-            f"{_titles(data['phase']['kind'])['charter']}: vision, scope, short- and long-term plan",
-            lead["pmo_lead"],
-        ),
-        (15, "Roles and responsibilities and the RACI matrix", lead["program_manager"]),
-        (
-            20,
-            "Revised plans and processes: " + (", ".join(revised) if revised else "no plan needs revision"),
-            lead["pmo_lead"],
-        ),
-        (
-            20,
-            "The Change Control Process, the Change Control Board and how each type of change is handled",
-            (by_role.get("ccb_member") or [{"name": lead["program_manager"]}])[0]["name"],
-        ),
-        (
-            15,
-            "Block cycles and system releases: "
-            + (", ".join(cycles) if cycles else "release calendar to be agreed")
-            + "; tracking hours or dollars per change",
-            providers[0] if providers else lead["program_manager"],
-        ),
-        (10, "Help desk, problem escalation and operational processes", lead["customer_services_manager"]),
-        (10, "M&O risks and their owners", lead["pmo_lead"]),
-    ]
-    items += [(10, topic, lead["pmo_lead"]) for topic in meeting.get("topics") or []]
-    items.append((5, "Action items, decisions and next steps", lead["program_manager"]))
-    start = meeting.get("start_time") or "09:00"
-    clock = dt.datetime.combine(meeting["date"], dt.time(int(start[:2]), int(start[3:5])))
-    agenda = []
-    for minutes, topic, who in items:
-        end = clock + dt.timedelta(minutes=minutes)
-        agenda.append(
-            {"start": f"{clock:%H:%M}", "end": f"{end:%H:%M}", "minutes": minutes, "topic": topic, "lead": who}
-        )
-        clock = end
-    return agenda

@@ -17,6 +17,8 @@ from typing import Any
 from assembler import answers
 from assembler.templating import sandbox
 
+from . import context_charter, context_plans, context_register
+
 ANY: Mapping[str, Any] = {"*": None}  # a value whose fields are not checked
 
 
@@ -28,12 +30,19 @@ def _leaves(names: str) -> dict[str, Any]:
 # tests/test_context_fields.py checks these against contexts built from every example answer file.
 DERIVED: dict[str, Any] = {
     "doc": _leaves("id title version date"),
-    "titles": _leaves("phase charter provider organization"),
+    "titles": _leaves("phase charter provider organization schedule risk_register funding release releases"),
     "roles": {**_leaves("key label"), "people": "@people"},
     "person": "@people",
     "role_label": ANY,
     "party_label": ANY,
-    "raci": {"columns": _leaves("key label names"), "rows": _leaves("activity party cells")},
+    "raci": {
+        "columns": _leaves("key label names"),
+        "rows": _leaves("activity party cells"),
+        "gaps": _leaves("role does answers by"),
+        "split": None,
+        "bodies": _leaves("label names"),
+        "customer_lead": ANY,
+    },
     "role_tables": {**_leaves("role summary holder"), "duties": _leaves("n text need yes no")},
     "change_methods": _leaves("type method approver defined"),
     "plan_register": _leaves("id title action reasons reason owner last_updated due"),
@@ -41,6 +50,7 @@ DERIVED: dict[str, Any] = {
     "risk_rows": ("@risks", _leaves("id score rating owner")),
     "staffing_totals": _leaves("needed filled gap"),
     "processes": _leaves("key label given in_place owner note"),
+    "findings": _leaves("text kind"),
     "agenda": _leaves("start end minutes topic lead"),
     "funding": {
         **_leaves("text total unit allocated unallocated allocated_text unallocated_text"),
@@ -48,6 +58,9 @@ DERIVED: dict[str, Any] = {
     },
     "schedule_rows": _leaves("wbs name owner start finish predecessors milestone level summary descendants party"),
     "contractor_changed": None,
+    **context_plans.FIELDS,
+    **context_charter.FIELDS,
+    **context_register.FIELDS,
 }
 # Names an Excel template has besides the context (excel).
 SHEET_NAMES: dict[str, Any] = {"formula": None, "row": None, "span": ANY}

@@ -7,7 +7,8 @@ Template syntax (docs/xlsx-templates.md):
 - a cell whose template text starts with ``=`` is a formula; ``{row}`` is its row number
   (``{row-1}`` the row above);
   ``formula(text, a=..., b=...)`` in an expression builds one with whole-number arguments.
-Values from the answers never become formulas: text is always stored as text.
+Values from the answers never become formulas: text is always stored as text. A row holding a
+wrapped cell gets the height its text needs (excel_fit).
 
 The template is parsed once per process (excel_xml) and filled sheets are written as XML
 (excel_out); openpyxl's workbook load and save cost several times more than the filling.
@@ -28,7 +29,7 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from assembler.errors import TemplateError
 from assembler.templating import sandbox
 
-from . import container, excel_out, excel_xml, ziputil
+from . import container, excel_fit, excel_out, excel_xml, ziputil
 
 EXCEL_CELL_LIMIT = 32_767
 _LOOP = re.compile(r"^\s*\{%\s*row\s+for\s+(\w+)\s+in\s+(.+?)\s*%\}")
@@ -169,16 +170,32 @@ class _Sheet:
     ) -> str:
         xml = []
         names = self.names({**extra, "row": number})
+        needed: float | None = None
         for cell in cells:
             ref = f"{cell.letter}{number}"
             if cell.literal is not None:
                 xml.append(f'<c r="{ref}"{cell.style}{cell.literal}')
-            else:
-                xml.append(self.write_cell(ref, cell.style, self.value(cell.raw, number, extra, ref, names)))
+                continue
+            value = self.value(cell.raw, number, extra, ref, names)
+            xml.append(self.write_cell(ref, cell.style, value))
+            fitted = self.fitted_height(cell, value)
+            if fitted is not None and (needed is None or fitted > needed):
+                needed = fitted
         body = "".join(xml)
         if not body and not row.attrs:
             return ""
-        return f'<row r="{number}"{row.attrs}>{body}</row>'
+        return f'<row r="{number}"{excel_fit.row_attrs(row.attrs, needed)}>{body}</row>'
+
+    def fitted_height(self, cell: excel_xml.Cell, value: Any) -> float | None:
+        """The height a wrapped cell's text needs (None for a cell that does not wrap text)."""
+        index = int(cell.style[4:-1]) if cell.style else 0
+        wraps = self.out.book.wraps
+        font = wraps[index] if index < len(wraps) else None
+        if font is None or value is None or value == "":
+            return None
+        text = value if isinstance(value, str) else "0"  # numbers, dates and formulas take one line
+        width = self.sheet.widths.get(cell.column, self.sheet.default_width)
+        return excel_fit.height(excel_fit.line_count(text, width, font), font)
 
     def names(self, extra: dict[str, Any]) -> dict[str, Any]:
         """Every name a cell sees, built once per row (Jinja's own render copies them per call)."""

@@ -72,7 +72,8 @@ class Output:
         return self.date_styles[key]
 
     def sheet(self, sheet: Sheet, rows: str, shift: int | None, fill: Callable[[str], str]) -> None:
-        """The sheet's XML; with ``shift`` (loops ran), ranges stretch over the rows loops added."""
+        """The sheet's XML; with ``shift`` (loops ran), ranges (filter, print area, conditional formats,
+        data validations) stretch over the rows loops added."""
         head, tail = sheet.head, sheet.tail
         local = str(sheet.index)
         if shift is not None:
@@ -87,7 +88,7 @@ class Output:
                     f"{quote_sheetname(sheet.title)}!{absolute_coordinate(ref)}"
                 )
             tail = re.sub(
-                rf'(<{_P}conditionalFormatting\b[^>]*\bsqref=")([^"]+)',
+                rf'(<{_P}(?:conditionalFormatting|dataValidation)\b[^>]*\bsqref=")([^"]+)',
                 lambda m: m[1] + " ".join(stretch(r, shift) for r in m[2].split()),
                 tail,
             )

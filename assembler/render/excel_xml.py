@@ -22,6 +22,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.cell import coordinate_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
+from .excel_fit import Font
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _M = f"{{{NS}}}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -53,6 +55,8 @@ class Sheet:
     head: str  # the XML up to and including <sheetData>
     tail: str  # from </sheetData> on
     rows: tuple[Row, ...]
+    widths: dict[int, float]  # column number -> width (Excel's unit), for the columns <cols> sets
+    default_width: float
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Book:
     styles_part: str | None
     epoch: dt.datetime
     formats: tuple[str, ...]  # number format code of each cell style
+    wraps: tuple[Font | None, ...]  # each cell style's font when it wraps text, else None
 
 
 def load(path: Path) -> Book:
@@ -85,12 +90,13 @@ def _load(path: Path, _mtime: int, _size: int) -> Book:
     shared = _shared_strings(parts.get(by_type.get("sharedStrings", ""), b""))
     styles_part = by_type.get("styles")
     formats = _formats(parts[styles_part]) if styles_part in parts else ("General",)
+    wraps = _wraps(parts[styles_part]) if styles_part in parts else (None,)
     sheets = []
     for index, el in enumerate(workbook.iter(f"{_M}sheet")):
         target, kind = rels[el.get(_RID, "")]
         if kind.endswith("/worksheet"):
             sheets.append(_sheet(index, el.get("name", ""), _join(folder, target), parts, shared))
-    return Book(parts, tuple(sheets), workbook_part, styles_part, epoch, formats)
+    return Book(parts, tuple(sheets), workbook_part, styles_part, epoch, formats, wraps)
 
 
 def _main_part(parts: dict[str, bytes]) -> str:
@@ -132,10 +138,43 @@ def _formats(xml: bytes) -> tuple[str, ...]:
     return tuple(custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in ids) or ("General",)
 
 
+def _wraps(xml: bytes) -> tuple[Font | None, ...]:
+    styles = ET.fromstring(xml)
+    fonts = []
+    for font in styles.iterfind(f"{_M}fonts/{_M}font"):
+        size, bold = font.find(f"{_M}sz"), font.find(f"{_M}b")
+        on = bold is not None and bold.get("val", "1") not in ("0", "false")
+        fonts.append(Font(float(size.get("val", "11")) if size is not None else 11.0, on))
+    out: list[Font | None] = []
+    for xf in styles.iterfind(f"{_M}cellXfs/{_M}xf"):
+        align = xf.find(f"{_M}alignment")
+        wrap = align is not None and align.get("wrapText") in ("1", "true")
+        font_id = int(xf.get("fontId", "0"))
+        out.append((fonts[font_id] if font_id < len(fonts) else Font(11.0, False)) if wrap else None)
+    return tuple(out) or (None,)
+
+
+def _widths(tree: ET.Element) -> tuple[dict[int, float], float]:
+    """Each column's width, and the width of the others (Excel: 8.43 unless the sheet says)."""
+    fmt = tree.find(f"{_M}sheetFormatPr")
+    default = 8.43
+    if fmt is not None and fmt.get("defaultColWidth"):
+        default = float(fmt.get("defaultColWidth", default))
+    elif fmt is not None and fmt.get("baseColWidth"):
+        default = float(fmt.get("baseColWidth", 8)) + 0.71  # plus Excel's cell margins
+    widths = {}
+    for col in tree.iterfind(f"{_M}cols/{_M}col"):
+        if col.get("width") is not None:
+            for number in range(int(col.get("min", "1")), int(col.get("max", "1")) + 1):
+                widths[number] = float(col.get("width", default))
+    return widths, default
+
+
 def _sheet(index: int, title: str, part: str, parts: dict[str, bytes], shared: list[str]) -> Sheet:
     xml = parts[part].decode("utf-8")
     found = _SHEET_DATA.search(xml)
-    data = ET.fromstring(parts[part]).find(f"{_M}sheetData")
+    tree = ET.fromstring(parts[part])
+    data = tree.find(f"{_M}sheetData")
     if found is None or data is None:
         raise ValueError(f"sheet {title} has no cell data")
     # Rows we write are unprefixed; declare the main namespace when the file used a prefix.
@@ -158,6 +197,7 @@ def _sheet(index: int, title: str, part: str, parts: dict[str, bytes], shared: l
         xml[: found.start()] + open_tag,
         f"</{found['p']}sheetData>" + xml[found.end() :],
         tuple(rows),
+        *_widths(tree),
     )
 
 

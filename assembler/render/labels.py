@@ -20,6 +20,8 @@ ROLE_LABELS = {
     "stakeholder": "Stakeholder",
 }
 PARTY_LABELS = {"customer": "Customer", "provider": "Provider", "shared": "Shared"}
+# Roles whose holders act as one body, under the body's name (one RACI column for all of them).
+BODY_LABELS = {"ccb_member": "Change Control Board", "pmo_team": "PMO Team"}
 # The seed's role tables: each duty and whether the project needs it (answers.role_needs).
 ROLE_DUTIES = {
     "executive_customer_liaison": (
@@ -33,12 +35,12 @@ ROLE_DUTIES = {
         ],
     ),
     "customer_services_manager": (
-        "Coordinates all customer support issues and efforts with the M&O contractor and project "
-        "staff, at both the state and county level.",
+        "Coordinates all customer support issues and efforts with the provider and project staff, "
+        "wherever the system's users work.",
         [
             ("training_and_communication", "Manage user training and communication areas"),
-            ("monitor_contractor_services", "Monitor the M&O contractor's customer services"),
-            ("coordinate_service_issues", "Coordinate customer service issues with state and county users"),
+            ("monitor_contractor_services", "Monitor the provider's customer services"),
+            ("coordinate_service_issues", "Coordinate customer service issues with the system's users"),
             ("customer_communications", "Manage customer communications"),
             ("customer_service_tasks", "Perform customer service tasks"),
         ],

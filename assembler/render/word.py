@@ -35,7 +35,7 @@ from lxml import etree
 from assembler.errors import TemplateError
 from assembler.templating import cache, sandbox
 
-from . import container, word_body, word_shapes, word_tags, ziputil
+from . import container, word_body, word_grid, word_shapes, word_tags, ziputil
 
 
 class _Template(DocxTemplate):
@@ -155,7 +155,7 @@ class _Prepared:
         props = core.core_properties
         self.properties = [_property(getattr(props, name)) for name in _PROPERTIES]
         self.memo: OrderedDict[Any, Any] = OrderedDict()
-        self.elements = word_body.Elements()  # the body's elements, serialised
+        self.elements = word_body.Elements(partial(DocxTemplate.fix_tables, None))  # the body's elements, serialised
         self.part_shapes = word_shapes.Shapes(drops_blank_text=True)  # of headers and footers
         dynamic = [self.body.name, self.core_name, *(p.name for p in self.headers_footers)]
         dynamic += [name for name, _ in self.footnote_texts]
@@ -271,7 +271,7 @@ def _resolve_listing(match: re.Match[str]) -> str:
 def _fix_tables(xml: str) -> Any:
     """docxtpl's fix_tables, whose Python loops run only when a table's grid needs fixing."""
     tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-    return tree if word_body.tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
+    return tree if word_grid.tables_fit(tree) else DocxTemplate.fix_tables(None, xml)
 
 
 _cache: OrderedDict[container.Version, _Prepared | None] = OrderedDict()

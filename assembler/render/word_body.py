@@ -10,8 +10,9 @@ the whole is the same tree, and each element serialises to the same bytes.
 
 What docxtpl and python-docx do to the whole tree is done per element: the ``wp:docPr`` ids
 are numbered in document order from 1001 (an element holding one is kept per first number), the
-sections are counted, and a table whose grid docxtpl would fix sends the whole body back to the
-whole-document path. So does anything unusual: comments, processing instructions, a piece that
+sections are counted, and a table whose grid docxtpl would fix is fixed by docxtpl's own code
+in its element alone (``word_grid``). Anything unusual sends the whole body back to the
+whole-document path: comments, processing instructions, a piece that
 is not well-formed on its own (docxtpl parses in recover mode), an unknown body start tag.
 The bytes before the first element and after the last are learnt from one whole-document render.
 """
@@ -26,7 +27,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from . import word_shapes
+from . import word_grid, word_shapes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
@@ -46,7 +47,8 @@ class _Element(NamedTuple):
 class Elements:
     """The serialised elements of one template's bodies (bounded, most recently used kept)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fix_tables: Callable[[str], Any] | None = None) -> None:
+        self.fix_tables = fix_tables  # docxtpl's, for an element whose table grid it would change
         self.cache: OrderedDict[Any, _Element] = OrderedDict()
         self.size = 0
         self.frames: dict[str, tuple[bytes, bytes]] = {}  # body start tag -> bytes around the elements
@@ -97,9 +99,11 @@ class Elements:
         if "<!" in piece or "<?" in piece:  # comments, CDATA, declarations, processing instructions
             return None  # looked for in new pieces only: a whole body takes as long as filling it
         if "docPr" in piece:
-            element = _serialise(start, end, piece, number)
+            element = _serialise(start, end, piece, number, self.fix_tables)
         else:  # most new elements differ from one seen before only in their text (word_shapes)
-            made = self.shapes.serialise(start, piece, lambda: _bytes(_serialise(start, end, piece, number)))
+            made = self.shapes.serialise(
+                start, piece, lambda: _bytes(_serialise(start, end, piece, number, self.fix_tables))
+            )
             element = None if made is None else _Element(made[0], 0, made[1])
         if element is not None:
             self.cache[key] = element
@@ -163,7 +167,9 @@ def _closed(text: str, name: str, at: int) -> int:
 _AFTER_NAME = frozenset(" \t\r\n/>")
 
 
-def _serialise(start: str, end: str, piece: str, number: int) -> _Element | None:
+def _serialise(
+    start: str, end: str, piece: str, number: int, fix_tables: Callable[[str], Any] | None = None
+) -> _Element | None:
     frame = _frame(start, end)
     if frame is None:
         return None
@@ -172,8 +178,11 @@ def _serialise(start: str, end: str, piece: str, number: int) -> _Element | None
     except etree.XMLSyntaxError:
         return None  # docxtpl's recovering parser decides what this becomes
     # What is looked for only where its name appears in the text (names are never escaped).
-    if ("tbl" in piece or "gridSpan" in piece) and not tables_fit(wrapper):
-        return None
+    if ("tbl" in piece or "gridSpan" in piece) and not word_grid.tables_fit(wrapper):
+        if fix_tables is None or not word_grid.fixable(wrapper):
+            return None
+        wrapper = fix_tables(start + piece + end)  # each table's grid follows from its own rows
+
     docprs = _DOCPR(wrapper) if "docPr" in piece else []
     for n, elt in enumerate(docprs, start=number):
         elt.attrib["id"] = str(n)  # docxtpl's fix_docpr_ids
@@ -202,39 +211,6 @@ def _frame(start: str, end: str) -> tuple[bytes, bytes] | None:
     data = etree.tostring(wrapper, encoding="UTF-8")
     at = data.rindex(b"M")
     return data[:at], data[at + 1 :]
-
-
-def tables_fit(tree: Any) -> bool:
-    """True when docxtpl's fix_tables would change nothing: no row has more cells than the grid
-    has columns, the widest row spans them all, and every gridSpan is a number (no error either)."""
-    if "w" not in tree.nsmap:
-        return False
-    ns = "{" + tree.nsmap["w"] + "}"
-    try:
-        for span in tree.iter(ns + "gridSpan"):
-            int(span.get(ns + "val"))
-    except (TypeError, ValueError):
-        return False
-    for table in tree.iter(ns + "tbl"):
-        grid = table.find(ns + "tblGrid")
-        if grid is None:
-            return False
-        columns, widest = len(grid.findall(ns + "gridCol")), 0
-        for row in table.iter(ns + "tr"):
-            cells = row.findall(ns + "tc")
-            if len(cells) > columns:
-                return False
-            if widest < columns:
-                widest = max(widest, sum(_span(cell, ns) for cell in cells))
-        if widest < columns:
-            return False
-    return True
-
-
-def _span(cell: Any, ns: str) -> int:
-    props = cell.find(ns + "tcPr")
-    span = None if props is None else props.find(ns + "gridSpan")
-    return 1 if span is None else int(span.get(ns + "val"))
 
 
 _NEWLINE_BEFORE_P = re.compile(r"\n(?=<w:p[ >])")  # what render_xml_part added for line numbers

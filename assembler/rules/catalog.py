@@ -1,6 +1,7 @@
 """The catalog: which deliverables exist, which plans get reviewed, and the rules deciding both.
 
-Read from a templates folder (``catalog.yaml``, ``rules.yaml``, ``raci.yaml``), checked once:
+Read from a templates folder (``catalog.yaml``, ``rules.yaml``, ``raci.yaml``, ``charter_risks.yaml``),
+checked once:
 every template file exists, every rule expression compiles and names only answer fields that
 the schema knows, every decision is one of the allowed words.
 """
@@ -64,6 +65,7 @@ class PlanItem:
     title: str
     cases: tuple[Case, ...]
     otherwise: Case | None
+    tasks: tuple[str, ...] = ()  # phrases naming the plan in a schedule task that revises it
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Catalog:
     plans: tuple[PlanItem, ...]
     common: tuple[Case, ...]
     raci: Mapping[str, Any]
+    risks: Mapping[str, Any]  # the charters' starting risk lists, by phase kind (charter_risks.yaml)
+    revision_words: tuple[str, ...] = ()  # a task revises a plan when its name has one of these and the plan's
     agency: Path | None = None  # the agency's folder laid over ours (--templates)
     files: tuple[Path, ...] = ()  # the catalog, rules and RACI files read
     templates: tuple[Path, ...] = ()  # every deliverable's template, whatever the phase: what a package depends on
@@ -170,6 +174,7 @@ def _load(agency: Path | None) -> Catalog:
             otherwise=ctx.case(e, ("otherwise",), f"plans.{e.get('id')}.otherwise", PLAN_DECISIONS)
             if e.get("otherwise")
             else None,
+            tasks=tuple(str(p) for p in e.get("tasks") or ()),
         )
         for e in found.plans
     )
@@ -178,7 +183,18 @@ def _load(agency: Path | None) -> Catalog:
     if ctx.made != ctx.known:
         cache.store("rules", memo, ctx.made)
     templates = tuple(d.template for d in deliverables)
-    return Catalog(DEFAULT_TEMPLATES, tuple(deliverables), plans, common, found.raci, agency, found.files, templates)
+    return Catalog(
+        DEFAULT_TEMPLATES,
+        tuple(deliverables),
+        plans,
+        common,
+        found.raci,
+        found.risks,
+        found.revision_words,
+        agency,
+        found.files,
+        templates,
+    )
 
 
 _VIEWS: dict[tuple[int, str], tuple[Catalog, Catalog]] = {}

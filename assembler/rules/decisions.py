@@ -17,6 +17,7 @@ from typing import Any
 from assembler.errors import CatalogError, Problem
 
 from . import catalog as cat
+from . import due
 
 CHANGE_TYPES = (
     "Moves/Adds/Changes (MACs)",
@@ -52,6 +53,7 @@ class Decision:
     owner: str = ""
     last_updated: dt.date | None = None
     due: dt.date | None = None
+    due_task: tuple[str, str, dt.date] | None = None  # the schedule task revising the plan: wbs, name, finish
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,9 @@ class Decision:
             "owner": self.owner,
             "last_updated": self.last_updated.isoformat() if self.last_updated else None,
             "due": self.due.isoformat() if self.due else None,
+            "due_task": {"wbs": self.due_task[0], "name": self.due_task[1], "finish": self.due_task[2].isoformat()}
+            if self.due_task
+            else None,
         }
 
 
@@ -116,7 +121,9 @@ def _inputs(catalog: cat.Catalog) -> tuple[str, ...]:
     paths = {q for c in cases for p in c.reads for q in DERIVED_FROM.get(p, (p,))}
     paths = {p for p in paths if p.split(".")[0] not in ("title", "months_between", "plan_count")}
     paths = {"existing_plans" if p == "plan" or p.startswith("plan.") else p for p in paths}
-    return ("existing_plans", "phase.exit", *sorted(paths - {"existing_plans", "phase.exit"}))
+    # a plan's due date comes from the schedule task that revises it (see due.py)
+    fixed = ("existing_plans", "phase.exit", "schedule")
+    return (*fixed, *sorted(paths - set(fixed)))
 
 
 def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
@@ -133,7 +140,7 @@ def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
 
     def key(kind: str, item_id: str, cases: tuple[cat.Case | None, ...]) -> tuple[Any, ...]:
         # The sections the cases read, pickled (types included): equal bytes, equal answers.
-        sections = sorted(_sections(cases) | ({"existing_plans", "phase"} if kind == "plan" else set()))
+        sections = sorted(_sections(cases) | ({"existing_plans", "phase", "schedule"} if kind == "plan" else set()))
         for name in sections:
             if name not in blobs:
                 blobs[name] = pickle.dumps(data.get(name), protocol=pickle.HIGHEST_PROTOCOL)
@@ -153,6 +160,8 @@ def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
             plan = existing.get(item.id)
             scope = {"plan": plan, "title": item.title}
             held = _decide("plan", item.id, item.title, catalog.common + item.cases, item.otherwise, ns(), scope)
+            task = due.revising_task(data.get("schedule") or [], catalog.revision_words, item.tasks)
+            needed = held.action != "not needed"
             known = _remember(
                 catalog,
                 k,
@@ -164,7 +173,8 @@ def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
                     reasons=held.reasons,
                     owner=(plan or {}).get("owner", ""),
                     last_updated=(plan or {}).get("last_updated"),
-                    due=exit_date if held.action != "not needed" else None,
+                    due=due.due(task, exit_date) if needed and exit_date else None,
+                    due_task=(task["wbs"], task["name"], task["finish"]) if needed and task else None,
                 ),
             )
         decisions.append(known)

@@ -2,9 +2,10 @@
 
 ``docx/charter.docx`` in the agency folder replaces our charter template only; an entry of its
 ``catalog.yaml`` (by ``id``) or of its ``rules.yaml`` (deliverable rules by name, plans by ``id``)
-replaces ours or is added after them; its ``plans.common`` and its ``raci.yaml``, when present,
-replace ours. Every entry keeps the file and line it came from, so that a problem is reported
-where its author can fix it.
+replaces ours or is added after them; its ``plans.common``, its ``raci.yaml`` and its
+``charter_risks.yaml`` (the charters' starting risk lists), when present, replace ours. Every
+entry keeps the file and line it came from, so that a problem is reported where its author can
+fix it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from assembler.errors import InputError, Problem
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 BUILT_IN, AGENCY = "built-in", "agency"
-FILES = ("catalog.yaml", "rules.yaml", "raci.yaml")
+FILES = ("catalog.yaml", "rules.yaml", "raci.yaml", "charter_risks.yaml")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ class Layers:
     common: tuple[Entry, ...]
     plans: tuple[Entry, ...]
     raci: Mapping[str, Any]
-    files: tuple[Path, ...]  # every catalog, rules and raci file read, ours first
+    risks: Mapping[str, Any]  # the charters' starting risk lists, by phase kind
+    revision_words: tuple[str, ...]  # words that say a schedule task revises a plan (plans.revision_words)
+    files: tuple[Path, ...]  # every catalog, rules, raci and risk list file read, ours first
 
     def template(self, name: str) -> tuple[Path, str] | None:
         """The file a catalog's template name stands for, and whose it is; None when neither has it."""
@@ -79,8 +82,10 @@ def read(ours: Path, agency: Path | None, problems: list[Problem]) -> Layers:
     plans: dict[str, Entry] = {}
     common: tuple[Entry, ...] = ()
     raci: Mapping[str, Any] = {}
+    risks: Mapping[str, Any] = {}
+    words: tuple[str, ...] = ()
     for files in trees:
-        catalog, rule_file, raci_file = files
+        catalog, rule_file, raci_file, risk_file = files
         for entry in _items(catalog, ("deliverables",), problems):
             if _has_id(entry, problems):
                 deliverables[str(entry.get("id"))] = entry
@@ -89,13 +94,19 @@ def read(ours: Path, agency: Path | None, problems: list[Problem]) -> Layers:
         plan_rules = rule_file.value.get("plans") if rule_file else None
         if isinstance(plan_rules, Mapping) and "common" in plan_rules:
             common = tuple(_items(rule_file, ("plans", "common"), problems))
+        if isinstance(plan_rules, Mapping) and isinstance(plan_rules.get("revision_words"), list):
+            words = tuple(str(w) for w in plan_rules["revision_words"])
         for entry in _items(rule_file, ("plans", "items"), problems):
             if _has_id(entry, problems):
                 plans[str(entry.get("id"))] = entry
         if raci_file is not None:
             raci = raci_file.value
+        if risk_file is not None:
+            risks = risk_file.value
     read_files = tuple(e.file for files in trees for e in files if e is not None)
-    return Layers(ours, agency, tuple(deliverables.values()), rules, common, tuple(plans.values()), raci, read_files)
+    return Layers(
+        ours, agency, tuple(deliverables.values()), rules, common, tuple(plans.values()), raci, risks, words, read_files
+    )
 
 
 def _read_folder(root: Path, problems: list[Problem]) -> list[Entry | None]:

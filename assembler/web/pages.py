@@ -4,6 +4,8 @@ comparison. Plain HTML forms (POST, then a redirect), usable without JavaScript.
 from __future__ import annotations
 
 import asyncio
+import re
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -266,7 +268,19 @@ async def plan_page(request: Request, ws_id: str) -> Response:
     if not problems:
         result = glossary.explained(await asyncio.wrap_future(ctx(request).runner.plan(ws, tree)))
     compared = any(b.status == "done" for b in ctx(request).store.builds(ws))
-    return render(request, "plan.html", ws=ws, problems=problems, result=result, compared=compared, **_nav(tree))
+    warnings = {kind: _warnings(ws.id, result, tree, kind) for kind in ("inconsistency", "practice")}
+    shown: dict[str, Any] = {"problems": problems, "result": result, "compared": compared, "warnings": warnings}
+    return render(request, "plan.html", ws=ws, **shown, **_nav(tree))
+
+
+def _warnings(ws_id: str, result: dict[str, Any], tree: dict[str, Any], kind: str) -> list[Any]:
+    """The plan's warnings of one kind, in words, each linked to its field (nothing to correct: no check)."""
+    from . import glossary
+
+    by_key = {s.key: s for s in _steps()}
+    mine = [w for w in result.get("warnings") or [] if w.get("kind") == kind]
+    located = [(by_key[top], w["path"], w["text"]) for w in mine if (top := re.split(r"[.\[]", w["path"])[0]) in by_key]
+    return [replace(p, href=p.href.replace("?check=1", "")) for p in glossary.problems(ws_id, located, tree)]
 
 
 @router.post("/w/{ws_id}/build")

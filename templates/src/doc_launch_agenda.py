@@ -1,4 +1,9 @@
-"""The launch agenda template: its wording and layout, in the markup of ``markup.md``."""
+"""The launch agenda template: its wording and layout, in the markup of ``markup.md``.
+
+With no meeting in the answers the agenda is a draft: the date, time and place are to be set and
+the attendees, taken from the participants, to be confirmed. The plans' reasons stay in the Plan
+Review Register; the agenda lists each revised plan with its revision date.
+"""
 
 from __future__ import annotations
 
@@ -11,50 +16,74 @@ def build() -> DocxDocument:
     md(
         doc,
         """
-    %if launch_meeting is defined and launch_meeting
+    %if meeting.draft
+    > **Draft.** No {{ meeting.name }} is planned yet, so this agenda is a draft: the date, time and place are to
+      be set, and the attendees, taken from the participants of the phase, are to be confirmed.
+    %endif
     # 1. Meeting Details
     [[ 1.6 4.9 keep
     Item ¦ Detail
-    **Date** ¦ {{ launch_meeting.date|longdate }}
-    **Time** ¦ {{ agenda[0].start }} to {{ agenda[-1].end }}
-    **Location** ¦ {{ launch_meeting.location }}
+    **Meeting** ¦ {{ 'Kickoff of the ' ~ titles.organization if meeting.name == 'kickoff meeting' else titles.phase ~
+      ' launch meeting' }}
+    **Date** ¦ {{ meeting.date|longdate if meeting.date else ('To be set, after the last plan revision on ' ~
+      meeting.window|longdate ~ ' and before the phase exit on ' ~ phase.exit|longdate) if meeting.window else
+      'To be set, before the phase exit on ' ~ phase.exit|longdate }}
+    **Time** ¦ {{ agenda[0].start ~ ' to ' ~ agenda[-1].end if agenda[0].start else 'To be set; the agenda runs ' ~
+      agenda|sum(attribute='minutes') ~ ' minutes' }}
+    **Location** ¦ {{ meeting.location or 'To be set' }}
     **Phase** ¦ {{ titles.phase }}: {{ phase.start|longdate }} to {{ phase.exit|longdate }}
     ]]
     # 2. Purpose
+    %if meeting.name == 'kickoff meeting'
+    The kickoff brings the customer and provider teams of the {{ titles.organization }} together to agree how they
+      will work as one office: who is responsible for what, how the {{ titles.schedule }} is kept and reported, how
+      changes are decided, and which plans are revised for the program.
+    %else
     The meeting brings staff and stakeholders together at the start of the phase to agree on expectations, walk
       through the revised plans and processes (above all the Change Control Process) and explain how block cycles
       and system releases will run. It is also the moment to carry forward the lessons of the previous phase.
+    %endif
     # 3. Attendees
-    %set names = launch_meeting.attendees if launch_meeting.attendees is defined
-      else people|map(attribute='name')|list
+    %if meeting.confirm
+    Taken from the participants of the phase; each is confirmed when the invitation goes out:
+    %endif
     [[ 2.0 2.6 1.9
     Name ¦ Title ¦ Organization
-    [for n in names] **{{ n }}** ¦ {{ person[n].title if n in person else '' }} ¦ {{ person[n].organization if n
-      in person else '' }}
+    [for n in meeting.attendees] **{{ n }}** ¦ {{ person[n].title if n in person else '' }} ¦
+      {{ person[n].organization if n in person else '' }}
     ]]
     # 4. Agenda
+    %if agenda[0].start
     [[ 1.1 3.8 1.6
     Time ¦ Topic ¦ Lead
     [for a in agenda] {{ a.start }}–{{ a.end }} ¦ {{ a.topic }} ¦ {{ a.lead }}
     ]]
+    %else
+    The times follow once the meeting is set; each topic shows the time it needs:
+    [[ 1.1 3.8 1.6
+    Minutes ¦ Topic ¦ Lead
+    [for a in agenda] {{ a.minutes }} ¦ {{ a.topic }} ¦ {{ a.lead }}
+    ]]
+    %endif
     # 5. Revised Plans to Present
-    %if plan_register|selectattr('action', 'in', ('Create', 'Update'))|list
-    These plans are created or updated for the phase and are presented at the meeting:
-    [[ 1.9 0.9 3.7 size=9
-    Plan ¦ Decision ¦ Why
-    [for p in plan_register if p.action in ('Create', 'Update')] **{{ p.title }}** ¦ {{ p.action }} ¦
-      • {% for r in p.reasons %}@UPPER(r){{ '\\a' if not loop.last }}{% endfor %}
+    %if plan_register|selectattr('revised')|list
+    These plans are created or updated for the phase and presented at the meeting. The Plan Review Register gives
+      the reasons for each decision and the plans that are reviewed without revision.
+    [[ 2.3 0.9 1.3 2.0 size=9
+    Plan ¦ Decision ¦ Revised by ¦ Owner
+    [for p in plan_register|selectattr('revised')|sort(attribute='due')] **{{ p.title }}** ¦ {{ p.action }} ¦
+      {{ p.due|longdate }} ¦ {{ p.owner }}
     ]]
     %else
-    No plan needs to be created or updated; each is confirmed by review only.
+    No plan needs to be created or updated; the Plan Review Register records the review of each.
     %endif
-    # 6. Change Control and Block Cycles
+    # 6. Change Control{{ ' and Block Cycles' if contractor.block_cycles is defined and contractor.block_cycles }}
     Handling methods are agreed for {{ change_methods|selectattr('defined')|list|length }} of the
       {{ change_methods|length }} types of change. The phase is funded with {{ funding.text }}.
     %if contractor.block_cycles is defined and contractor.block_cycles
     Releases are planned in these block cycles:
     [for c in contractor.block_cycles] - **{{ c.name }}**: {{ c.start|longdate }} to {{ c.finish|longdate }}
-    %else
+    %elif phase.kind == 'mo_pre_initiation'
     The release calendar is agreed at the meeting.
     %endif
     # 7. Action Items
@@ -68,9 +97,6 @@ def build() -> DocxDocument:
     5 ¦ ¦ ¦ ¦
     6 ¦ ¦ ¦ ¦
     ]]
-    %else
-    No launch meeting is planned in the answers, so no agenda is issued.
-    %endif
     """,
     )
     return doc

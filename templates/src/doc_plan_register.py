@@ -1,4 +1,8 @@
-"""The plan register template: its wording and layout, in the markup of ``markup.md``."""
+"""The plan register template: its wording and layout, in the markup of ``markup.md``.
+
+The register is where the reasons for each plan decision live; the launch agenda and the workbook
+list the plans and refer here.
+"""
 
 from __future__ import annotations
 
@@ -20,29 +24,47 @@ def build() -> DocxDocument:
     **Create** ¦ No such plan is on record; a new one is written for this phase.
     **Update** ¦ The plan is revised, including the roles it assigns.
     **Review** ¦ The plan is checked against the phase and the review is recorded; no revision is expected.
-    **Not needed** ¦ The plan is not used for this system.
+    **Not needed** ¦ The plan is not used for this system, for the reason recorded.
     ]]
     # 2. Summary
-    {{ plan_register|length }} plans were examined:
-    - **Create:** {{ plan_register|selectattr('action', 'equalto', 'Create')|list|length }}
-    - **Update:** {{ plan_register|selectattr('action', 'equalto', 'Update')|list|length }}
-    - **Review:** {{ plan_register|selectattr('action', 'equalto', 'Review')|list|length }}
-    - **Not needed:** {{ plan_register|selectattr('action', 'equalto', 'Not needed')|list|length }}
+    {{ plan_summary }}
     # 3. Plan Decisions
-    The decision for each plan, with its reasons, owner and dates:
-    [[ 1.15 0.7 2.35 0.8 0.75 0.75 size=9
-    Plan ¦ Decision ¦ Reasons ¦ Owner ¦ Last updated ¦ Due
+    The decision for each plan, with its reasons and the date the plan was last updated:
+    [[ 1.35 0.75 3.35 1.05 size=9
+    Plan ¦ Decision ¦ Reasons ¦ Last updated
     [for p in plan_register] **{{ p.title }}** ¦ {{ p.action }} ¦ • {% for r in p.reasons %}@UPPER(r){{ '\\a' if
-      not loop.last }}{% endfor %} ¦ {{ p.owner }} ¦ {{ p.last_updated|longdate if p.last_updated else 'not
-      recorded' }} ¦ {{ p.due|longdate if p.due else '—' }}
+      not loop.last }}{% endfor %} ¦ {{ p.last_updated|longdate if p.last_updated else 'Not recorded' }}
     ]]
-    # 4. Package Deliverables
+    # 4. Owners and Due Dates
+    A plan is due when the schedule task that revises it finishes. Where no task in the {{ titles.schedule }}
+      revises a plan, it is due at the phase exit on {{ phase.exit|longdate }}, since the plans must be final to
+      leave the phase.
+    [[ 1.6 1.3 1.0 2.6 size=9
+    Plan ¦ Owner ¦ Due ¦ Date set by
+    [for p in plan_register] **{{ p.title }}** ¦ {{ p.owner }} ¦ {{ p.due|longdate if p.due else '—' }} ¦
+      {{ p.due_note if p.due else 'No work is due: the plan is not needed' }}
+    ]]
+    # 5. Findings
+    %if findings is defined and findings
+    The consistency checks on the answers raised {{ findings|length }} point{{ '' if findings|length == 1 else 's' }}
+      to settle before the plans are revised:
+    [[ 1.4 5.1 size=9
+    Kind ¦ Finding
+    [for f in findings] {{ 'Inconsistency' if f.kind == 'inconsistency' else 'Practice' }} ¦ {{ f.text }}
+    ]]
+    An inconsistency is two answers that cannot both be right; a practice finding is a departure from what the
+      phase normally does. Each is settled, or accepted with a reason, by the plan's owner.
+    %else
+    The consistency checks on the answers raised no point to settle: no answer contradicts another, and none
+      departs from the phase's usual practice.
+    %endif
+    # 6. Package Deliverables
     The documents of this package and whether each is produced:
     [[ 1.9 1.0 3.6 keep
     Deliverable ¦ Decision ¦ Reason
     [for d in deliverables] **{{ d.title }}** ¦ {{ d.action|capitalize }} ¦ @UPPER(d.reason)
     ]]
-    # 5. Next Steps
+    # 7. Next Steps
     Each owner completes the decided action by its due date and reports progress at the PMO status meeting. A
       revised plan goes to the Change Control Board when it alters a process the board governs, and this register
       is reissued whenever a decision changes.

@@ -1,7 +1,10 @@
 """Generate templates/xlsx/master_schedule.xlsx, the Master Schedule workbook template.
 
-Run with `make templates`. Columns follow the GSA M3 Master Schedule template (task name,
-duration, start, finish, predecessors, resource); syntax is described in docs/xlsx-templates.md.
+Run with `make templates`. The Schedule sheet has every column of the GSA M3 Master Schedule
+template (phase numbering as WBS, task name, duration, % complete, planned and actual start and
+finish, predecessors, successors, resource type) under a project row; the columns no answer can
+fill (% complete, actual dates) are shaded, validated and left for the project office. Syntax is
+described in docs/xlsx-templates.md.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 OUT = Path(__file__).resolve().parent.parent / "xlsx" / "master_schedule.xlsx"
@@ -21,6 +25,7 @@ HEADER_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=NAVY)
 BODY_FONT = Font(name="Calibri", size=10)
 DATE = "mm/dd/yyyy"
+ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")  # columns the project office keeps current
 
 
 def title_block(ws: Worksheet, subtitle: str, width: int) -> None:
@@ -35,21 +40,31 @@ def title_block(ws: Worksheet, subtitle: str, width: int) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def table(ws: Worksheet, header_row: int, columns: list[tuple[str, float, str, str | None]]) -> None:
-    """A styled header row and the repeated row below it: (heading, width, cell template, number format)."""
+Column = tuple[str, float, str | None, str | None]
+
+
+def table(ws: Worksheet, header_row: int, columns: list[Column], body_row: int | None = None) -> None:
+    """A styled header row and the repeated row below it: (heading, width, cell template, number format).
+
+    ``body_row`` is the last styled row when rows above it (a project row) share the table's styles.
+    """
+    last_row = body_row or header_row + 1
     for i, (heading, width, template, fmt) in enumerate(columns, start=1):
         letter = ws.cell(row=header_row, column=i).column_letter
         ws.column_dimensions[letter].width = width
         head = ws.cell(row=header_row, column=i, value=heading)
         head.font, head.fill, head.border = HEADER_FONT, HEADER_FILL, BORDER
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        body = ws.cell(row=header_row + 1, column=i, value=template)
-        body.font, body.border = BODY_FONT, BORDER
-        body.alignment = Alignment(vertical="top", wrap_text=width > 14)
-        if fmt:
-            body.number_format = fmt
+        for row in range(header_row + 1, last_row + 1):
+            body = ws.cell(row=row, column=i)
+            if row == last_row:
+                body.value = template
+            body.font, body.border = BODY_FONT, BORDER
+            body.alignment = Alignment(vertical="top", wrap_text=fmt in (None, "@"))  # text wraps, numbers never
+            if fmt:
+                body.number_format = fmt
     ws.row_dimensions[header_row].height = 30
-    last = ws.cell(row=header_row + 1, column=len(columns)).coordinate
+    last = ws.cell(row=last_row, column=len(columns)).coordinate
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
     ws.auto_filter.ref = f"A{header_row}:{last}"
     ws.print_title_rows = f"{header_row}:{header_row}"
@@ -66,42 +81,100 @@ def table(ws: Worksheet, header_row: int, columns: list[tuple[str, float, str, s
     ws.oddFooter.right.text = "Page &P of &N"
 
 
-def main() -> None:
-    wb = Workbook()
-    ws = wb.active
+def rollup(kind: str, column: str, first: str = "row + 1", last: str = "row + t.descendants") -> str:
+    """A summary row's formula over the rows below it (``first``/``last`` are template expressions)."""
+    formulas = {
+        "min": f"=MIN({column}{{a}}:{column}{{b}})",
+        "max": f"=MAX({column}{{a}}:{column}{{b}})",
+        # Work-day weighted mean of the task rows (summary rows would count twice, milestones weigh 0).
+        "percent": '=IFERROR(SUMPRODUCT((M{a}:M{b}="Task")*G{a}:G{b}*H{a}:H{b})'
+        '/SUMPRODUCT((M{a}:M{b}="Task")*G{a}:G{b}),0)',
+        "actual_start": f'=IF(COUNT({column}{{a}}:{column}{{b}})=0,"",MIN({column}{{a}}:{column}{{b}}))',
+        # Finished only when every task and milestone below has an actual finish.
+        "actual_finish": f'=IF(SUMPRODUCT((M{{a}}:M{{b}}<>"Summary")*ISBLANK({column}{{a}}:{column}{{b}}))=0,'
+        f'MAX({column}{{a}}:{column}{{b}}),"")',
+    }
+    return f"formula('{formulas[kind]}', a={first}, b={last})"
+
+
+def schedule_sheet(ws: Worksheet) -> None:
     ws.title = "Schedule"
-    title_block(ws, "Master Schedule", 8)
+    title_block(ws, "{{ titles.schedule }}", 13)
+    ws["A4"] = (
+        "Shaded columns are kept current by the project office: % complete (0-100%) and the actual start "
+        "and finish of each task; summary rows roll them up."
+    )
+    ws["A4"].font = Font(name="Calibri", size=9, italic=True, color="595959")
+    whole = {"first": "row + 1", "last": "row + schedule_rows | length"}
+    task = "{{ %s if t.summary else %s }}"
     table(
         ws,
         5,
         [
             ("WBS", 8, "{%row for t in schedule_rows %}{{ t.wbs }}", "@"),
-            ("Task Name", 52, "{{ '    ' * t.level }}{{ t.name }}", None),
-            ("Owner", 20, "{{ t.owner }}", None),
+            ("Task Name", 42, "{{ '    ' * t.level }}{{ t.name }}", None),
+            ("Owner", 17, "{{ t.owner }}", None),
             (
-                "Start",
-                12,
-                "{{ formula('=MIN(D{a}:D{b})', a=row + 1, b=row + t.descendants) if t.summary else t.start }}",
-                DATE,
+                "Resource Type",
+                17,
+                "{% if t.owner in person %}{{ party_label[person[t.owner].party] }}: "
+                "{{ role_label[person[t.owner].role] }}{% endif %}",
+                None,
             ),
+            ("Planned Start", 11, task % (rollup("min", "E"), "t.start"), DATE),
+            ("Planned Finish", 11, task % (rollup("max", "F"), "t.finish"), DATE),
+            ("Duration (work days)", 10, '=IF(M{row}="Milestone",0,NETWORKDAYS(E{row},F{row}))', "0"),
+            ("% Complete (enter)", 10, task % (rollup("percent", "H"), "''"), "0%"),
+            ("Actual Start (enter)", 11, task % (rollup("actual_start", "I"), "''"), DATE),
+            ("Actual Finish (enter)", 11, task % (rollup("actual_finish", "J"), "''"), DATE),
+            ("Predecessors", 12, "{{ t.predecessors }}", "@"),
             (
-                "Finish",
+                "Successors",
                 12,
-                "{{ formula('=MAX(E{a}:E{b})', a=row + 1, b=row + t.descendants) if t.summary else t.finish }}",
-                DATE,
+                "{% for s in schedule_rows if t.wbs in s.predecessors.split(', ') %}"
+                "{{ ', ' if not loop.first }}{{ s.wbs }}{% endfor %}",
+                "@",
             ),
-            ("Duration (work days)", 11, '=IF(H{row}="Yes",0,NETWORKDAYS(D{row},E{row}))', "0"),
-            ("Predecessors", 14, "{{ t.predecessors }}", "@"),
-            ("Milestone", 10, "{{ t.milestone }}", None),
+            ("Type", 11, "{{ 'Summary' if t.summary else ('Milestone' if t.milestone == 'Yes' else 'Task') }}", None),
         ],
+        body_row=7,
     )
-    # Summary tasks (no indent) bold on a light fill, milestones italic; the range follows the rows.
-    summary = FormulaRule(formula=['LEFT($B6,1)<>" "'], font=Font(bold=True), fill=PatternFill(bgColor="DCE6F1"))
-    ws.conditional_formatting.add("A6:H6", summary)
-    ws.conditional_formatting.add("A6:H6", FormulaRule(formula=['$H6="Yes"'], font=Font(italic=True)))
+    # Row 6: the whole phase, as the GSA template's project row, rolling up every task below.
+    project = {
+        "B6": "{{ system.name }} ({{ system.acronym }}): {{ titles.phase }}",
+        "E6": "{{ " + rollup("min", "E", **whole) + " }}",
+        "F6": "{{ " + rollup("max", "F", **whole) + " }}",
+        "G6": '=IF(M6="Milestone",0,NETWORKDAYS(E6,F6))',
+        "H6": "{{ " + rollup("percent", "H", **whole) + " }}",
+        "I6": "{{ " + rollup("actual_start", "I", **whole) + " }}",
+        "J6": "{{ " + rollup("actual_finish", "J", **whole) + " }}",
+        "M6": "Summary",
+    }
+    for ref, value in project.items():
+        ws[ref] = value
+    for column in "HIJ":
+        for row in (6, 7):
+            ws[f"{column}{row}"].fill = ENTRY_FILL
+    # Summary rows bold on a light fill, milestones italic; the ranges follow the rows.
+    summary = FormulaRule(formula=['$M6="Summary"'], font=Font(bold=True), fill=PatternFill(bgColor="DCE6F1"))
+    ws.conditional_formatting.add("A6:M7", summary)
+    ws.conditional_formatting.add("A6:M7", FormulaRule(formula=['$M6="Milestone"'], font=Font(italic=True)))
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
+    percent.error, percent.errorTitle = "Enter a percentage from 0% to 100%.", "% complete"
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36525", allow_blank=True)
+    dates.error, dates.errorTitle = "Enter a date (mm/dd/yyyy).", "Actual date"
+    for rule, ref in ((percent, "H6:H7"), (dates, "I6:J7")):
+        rule.showErrorMessage = True
+        rule.add(ref)
+        ws.add_data_validation(rule)
+
+
+def main() -> None:
+    wb = Workbook()
+    schedule_sheet(wb.active)
 
     risks = wb.create_sheet("Risks")
-    title_block(risks, "M&O Risk Register", 8)
+    title_block(risks, "{{ titles.risk_register }}", 8)
     table(
         risks,
         5,
@@ -132,22 +205,22 @@ def main() -> None:
         ],
     )
 
-    cycles = wb.create_sheet("Block Cycles")
-    title_block(cycles, "Block Cycles and Releases", 4)
+    cycles = wb.create_sheet("Funding")  # the authorization and its allocation to releases
+    title_block(cycles, "{{ titles.funding }}", 4)
     table(
         cycles,
         5,
         [
-            ("Block cycle / release", 30, "{%row for c in funding.cycles %}{{ c.name }}", None),
+            ("{{ titles.release }}", 30, "{%row for c in funding.cycles %}{{ c.name }}", None),
             ("Start", 12, "{{ c.start }}", DATE),
-            ("Finish", 12, "{{ c.finish }}", DATE),
+            ("Finish", 14, "{{ c.finish }}", DATE),
             ("Allocated {{ funding.unit }}", 16, "{{ c.get(funding.unit) or 0 }}", "#,##0"),
         ],
     )
     for offset, (label, value) in enumerate(
         [
             (
-                "Allocated to block cycles",
+                "Allocated to {{ titles.releases }}",
                 "{{ formula('=SUM(D{a}:D{b})', a=span.c.first, b=span.c.last) if span.c.count else 0 }}",
             ),
             ("Authorized", "{{ funding.total }}"),
@@ -155,9 +228,13 @@ def main() -> None:
         ]
     ):
         row = 7 + offset
-        cycles.cell(row=row, column=3, value=label).font = Font(name="Calibri", size=10, bold=True)
+        label_cell = cycles.cell(row=row, column=3, value=label)
+        label_cell.font = Font(name="Calibri", size=10, bold=True)
+        # Wrapped, so a label longer than the column shows in full (the row grows to fit).
+        label_cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
         cell = cycles.cell(row=row, column=4, value=value)
         cell.font, cell.border, cell.number_format = Font(name="Calibri", size=10, bold=True), BORDER, "#,##0"
+        cell.alignment = Alignment(vertical="center")
     wb.active = 0
     OUT.parent.mkdir(parents=True, exist_ok=True)
     wb.save(OUT)

@@ -336,17 +336,18 @@ MACROS = {
 
 
 def raci(doc: DocxDocument) -> None:
-    """Activity, lead party, then one column per RACI key through {%tc %} loops. The grid is sized for the
-    catalog's columns up front, so docxtpl's fix_tables finds nothing to even out and keeps our widths."""
-    keys = len(YAML(typ="safe").load((HERE.parent / "raci.yaml").read_text(encoding="utf-8"))["columns"])
-    act, party = 2.3, 0.8
+    """Activity, lead party, then one column per role holder through {%tc %} loops. The grid is sized for
+    one column per role of raci.yaml; docxtpl's fix_tables drops the grid columns a package leaves
+    empty and shares their width out, or narrows every column when more people than roles hold one."""
+    keys = len(YAML(typ="safe").load((HERE.parent / "raci.yaml").read_text(encoding="utf-8"))["roles"])
+    act, party = 2.2, 0.7
     key = round((WIDTH - act - party) / keys, 3)
     lines = [
         "Activity ¦ Lead party ¦ {%tc for c in raci.columns %} ¦ {{ c.key }} ¦ {%tc endfor %}",
         "[for row in raci.rows] {{ row.activity }} ¦ {{ row.party }} ¦ {%tc for v in row.cells %} ¦ **{{ v }}** ¦ "
         "{%tc endfor %}",
     ]
-    _grid(table(doc, f"{act} {party} {key} {key} {key} align=lcccc size=9", lines), [act, party] + [key] * keys)
+    _grid(table(doc, f"{act} {party} {key} {key} {key} align=lcccc size=8", lines), [act, party] + [key] * keys)
 
 
 def new_document(cover_page: bool, title: str) -> DocxDocument:
