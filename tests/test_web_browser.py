@@ -12,9 +12,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -31,53 +28,20 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from served import create_workspace, serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _create(data: Path, name: str) -> tuple[str, str]:
-    out = subprocess.run(
-        [sys.executable, "-m", "assembler", "serve", "--data", str(data), "--create-workspace", name],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    ws = out.split("workspace ", 1)[1].split(":", 1)[0]
-    token = out.split("token: ", 1)[1].strip()
-    return ws, token
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     data = tmp_path_factory.mktemp("data")
-    mine, token = _create(data, "Cascadia Department of Human Services")
-    other, other_token = _create(data, "Another Agency")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assembler", "serve", "--data", str(data), "--auth", "token", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):  # until it listens (at most ~30 s)
-        try:
-            urllib.request.urlopen(f"{base}/", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if proc.poll() is not None:
-                pytest.fail(f"the server stopped: {proc.stdout.read().decode() if proc.stdout else ''}")
-            time.sleep(0.1)
-    yield {"base": base, "ws": mine, "token": token, "other": other, "other_token": other_token, "data": str(data)}
-    proc.terminate()
-    proc.wait(timeout=30)
+    mine, token = create_workspace(data, "Cascadia Department of Human Services")
+    other, other_token = create_workspace(data, "Another Agency")
+    with serving(data) as base:
+        yield {"base": base, "ws": mine, "token": token, "other": other, "other_token": other_token, "data": str(data)}
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,9 @@ the file as typed and the same documents, with the same text, as ``assembler bui
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,7 +25,8 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from test_web_browser import CHROMEDRIVER, CHROMIUM, User, _create, _free_port, _gone, _wait_for_download  # noqa: E402
+from served import create_workspace, serving  # noqa: E402
+from test_web_browser import CHROMEDRIVER, CHROMIUM, User, _gone, _wait_for_download  # noqa: E402
 
 from assembler import answers  # noqa: E402
 from assembler.interview import questions  # noqa: E402
@@ -43,30 +42,16 @@ RESULT: dict[str, int] = {}  # pages visited and clicks made by the last fill
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     data = tmp_path_factory.mktemp("data")
-    _, token = _create(data, "Cascadia Department of Human Services")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assembler", "serve", "--data", str(data), "--auth", "token", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):  # until it listens
-        try:
-            urllib.request.urlopen(f"{base}/", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if proc.poll() is not None:
-                pytest.fail("the server stopped")
-            time.sleep(0.1)
-    yield {"base": base, "token": token}
-    proc.terminate()
-    proc.wait(timeout=30)
+    _, token = create_workspace(data, "Cascadia Department of Human Services")
+    with serving(data) as base:
+        yield {"base": base, "token": token}
 
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver are not installed; `bash .ci/run` installs them")
         pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
     downloads = tmp_path_factory.mktemp("downloads")
     options = Options()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from test_web_browser import _create, _free_port
+from served import create_workspace, serving
 
 from assembler.answers import yamlread
 
@@ -30,29 +30,11 @@ def _hostile_file() -> bytes:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    import subprocess
-    import sys
-
     data = tmp_path_factory.mktemp("data")
-    hostile, hostile_token = _create(data, "Hostile Office")
-    _, token = _create(data, "Cascadia Department of Human Services")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assembler", "serve", "--data", str(data), "--auth", "token", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):  # until it listens
-        try:
-            httpx.get(f"{base}/", timeout=1)
-            break
-        except httpx.TransportError:
-            assert proc.poll() is None, "the server stopped"
-            time.sleep(0.1)
-    yield {"base": base, "hostile": hostile_token, "valid": token, "hostile_ws": hostile}
-    proc.terminate()
-    proc.wait(timeout=30)
+    hostile, hostile_token = create_workspace(data, "Hostile Office")
+    _, token = create_workspace(data, "Cascadia Department of Human Services")
+    with serving(data) as base:
+        yield {"base": base, "hostile": hostile_token, "valid": token, "hostile_ws": hostile}
 
 
 def _post(base: str, token: str, blob: bytes, name: str) -> tuple[httpx.Response, float, float]:

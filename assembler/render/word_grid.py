@@ -11,33 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 
-def tables_fit(tree: Any) -> bool:
-    """True when docxtpl's fix_tables would change nothing: no row has more cells than the grid
-    has columns, the widest row spans them all, and every gridSpan is a number (no error either)."""
-    if "w" not in tree.nsmap:
-        return False
-    ns = "{" + tree.nsmap["w"] + "}"
-    try:
-        for span in tree.iter(ns + "gridSpan"):
-            int(span.get(ns + "val"))
-    except (TypeError, ValueError):
-        return False
-    for table in tree.iter(ns + "tbl"):
-        grid = table.find(ns + "tblGrid")
-        if grid is None:
-            return False
-        columns, widest = len(grid.findall(ns + "gridCol")), 0
-        for row in table.iter(ns + "tr"):
-            cells = row.findall(ns + "tc")
-            if len(cells) > columns:
-                return False
-            if widest < columns:
-                widest = max(widest, sum(_span(cell, ns) for cell in cells))
-        if widest < columns:
-            return False
-    return True
-
-
 def fixable(tree: Any) -> bool:
     """True when docxtpl's fix_tables can fix each table of ``tree`` alone: every table has a grid
     and every gridSpan is a number (else it fails, and the whole document says so)."""
@@ -50,6 +23,25 @@ def fixable(tree: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return all(table.find(ns + "tblGrid") is not None for table in tree.iter(ns + "tbl"))
+
+
+def tables_fit(tree: Any) -> bool:
+    """True when docxtpl's fix_tables would change nothing: no row has more cells than the grid
+    has columns, the widest row spans them all, and every gridSpan is a number (no error either)."""
+    if not fixable(tree):
+        return False
+    ns = "{" + tree.nsmap["w"] + "}"
+    for table in tree.iter(ns + "tbl"):
+        columns, widest = len(table.find(ns + "tblGrid").findall(ns + "gridCol")), 0
+        for row in table.iter(ns + "tr"):
+            cells = row.findall(ns + "tc")
+            if len(cells) > columns:
+                return False
+            if widest < columns:
+                widest = max(widest, sum(_span(cell, ns) for cell in cells))
+        if widest < columns:
+            return False
+    return True
 
 
 def _span(cell: Any, ns: str) -> int:
