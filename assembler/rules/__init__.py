@@ -1,8 +1,9 @@
 """Rules: which deliverables to make and which existing plans to revisit, each with its reasons.
 
-Owns: the catalog of deliverables and plans, the rules file and the RACI matrix as data
-(``catalog``), an agency's templates folder laid over ours (``layers``), and the decisions
-themselves, pure functions of the answers and the catalog (``decisions``).
+Owns: the catalog of deliverables (each for some or every phase kind) and plans, the rules
+file, the RACI matrix and the charters' risk lists as data (``catalog``), an agency's templates
+folder laid over ours (``layers``), and the decisions themselves, pure functions of the answers
+and the catalog (``decisions``, with each plan's due date from the schedule: ``due``).
 May import: ``assembler.answers``, ``assembler.templating``, ``assembler.errors``.
 
 ``from assembler import rules`` gives the decisions' names.
