@@ -200,14 +200,14 @@ def test_block_cycle_authority_is_stated_only_when_someone_holds_it(packages, wr
     cycles = data["contractor"]["block_cycles"]
     named = rows_of(packages["example.yaml"] / "01-Charter.docx", "Decision")
     for c in cycles:
-        assert [f"Start of block cycle {c['name']}", c.get("approver", "not yet named")] in named
+        assert [f"Start of the {c['name']} block cycle", c.get("approver", "not yet named")] in named
     # The same answers with no one named to start a block cycle.
     text = re.sub(r"\n      approver: [^\n]+", "", EXAMPLE.read_text(encoding="utf-8"))
     folder = pipeline.build(write_answers(text), tmp_path / "out").folder
     charter = folder / "01-Charter.docx"
     rows = rows_of(charter, "Decision")
     for c in cycles:
-        assert [f"Start of block cycle {c['name']}", "not yet named"] in rows
+        assert [f"Start of the {c['name']} block cycle", "not yet named"] in rows
     said = text_of(charter)
     assert "No one is named yet to authorize the start of a block cycle" in said
     assert "every block cycle has an approver" not in said
@@ -270,3 +270,37 @@ def test_libreoffice_opens_the_program_charter(packages, tmp_path):
     shown = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Program Charter" in shown and data_of(FEDERAL)["system"]["name"] in shown
     assert "M&O" not in shown
+
+
+def test_help_desk_and_escalation_are_named_as_the_answers_have_them(packages):
+    for path in ALL_ANSWERS:
+        if kind_of(path.name) != "mo_pre_initiation":
+            continue
+        data = data_of(path.name)
+        charter = packages[path.name] / "01-Charter.docx"
+        desk = data.get("help_desk") or {}
+        runs = {r[0]: r[1] for r in rows_of(charter, "Activity or decision")}
+        where = runs["Verify the help desk and the problem escalation process"]
+        assert "the customer" not in where and "the provider" not in where, path.name
+        if desk.get("operated_by") == "customer":
+            assert where.startswith(f"Run by {data['agency']['short_name']}"), where
+        elif desk.get("operated_by") == "provider":
+            assert where.startswith(f"Run by {data['contractor']['mo']['name']}"), where
+        levels = rows_of(charter, "Level", "Contact", "Escalate within")
+        given = desk.get("escalation") or []
+        assert [r[:2] for r in levels] == [[f"{i}. {e['level']}", e["contact"]] for i, e in enumerate(given, 1)]
+        own = own_words(text_of(charter), data)
+        managers = [p for p in data["people"] if p["role"] == "program_manager"]
+        assert ("the Program Managers run" in own) == (len(managers) > 1), path.name
+
+
+def test_program_charter_leaves_no_provider_business_owner_to_name(packages):
+    for path in ALL_ANSWERS:
+        if kind_of(path.name) != "pmo_integration":
+            continue
+        charter = packages[path.name] / "01-Program-Charter.docx"
+        leaders = {r[0]: r[1:] for r in rows_of(charter, "Role", "Customer", "Provider")}
+        owners = [p for p in data_of(path.name)["people"] if p["role"] == "business_owner" and p["party"] == "provider"]
+        if not owners:
+            assert leaders["Business Owner"][1] == "—", path.name
+        assert "Starting List" not in text_of(charter)

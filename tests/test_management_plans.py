@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from assembler import answers, pipeline
-from assembler.render import context_plans
+from assembler.render import context_plans, context_register
 
 from conftest import ANSWERS, soffice_convert
 
@@ -194,3 +194,60 @@ def test_knowledge_transfer_length_is_judged_against_six_to_twelve_months():
 def test_each_new_plan_opens_in_libreoffice(packages, example, name, tmp_path):
     (pdf,) = soffice_convert(packages[example] / name, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20000
+
+
+def test_mo_plan_speaks_in_the_funding_unit_with_long_dates_and_a_true_sign_off(packages):
+    for name in MO_EXAMPLES:
+        body = text(packages[name] / MO_PLAN)
+        ans = data(name)
+        unit = "hours" if ans["contractor"]["funding"]["model"] == "hours" else "dollars"
+        assert "hours or dollars" not in body and "analysed" not in body, name
+        assert f"The {unit} allocated to and spent on each change" in body, name
+        assert "sponsors of M&O" not in body and "By signing, the undersigned approve this plan" in body, name
+        doc = Document(packages[name] / MO_PLAN)
+        (table,) = [t for t in doc.tables if t.rows[0].cells[0].text == "WBS"]
+        for row in table.rows[1:]:
+            assert re.fullmatch(r"[A-Z][a-z]+ \d{1,2}, \d{4}", row.cells[3].text), row.cells[3].text
+        assert not re.search(r"\d{2}/\d{2}/\d{4}", " ".join(c.text for r in table.rows for c in r.cells))
+
+
+def test_one_executive_sponsor_is_spoken_of_in_the_singular(packages, tmp_path):
+    # The grants program names one executive sponsor; the HR migration names two.
+    folder = pipeline.build(ANSWERS / "federal-grants-pmo.yaml", tmp_path / "out").folder
+    pmp, ivv = (text(folder / name) for name in FEDERAL_PLANS[:2])
+    assert "go to the executive sponsor (Evelyn Marchetti), who decides through" in pmp
+    assert "IV&V reports to the executive sponsor (Evelyn Marchetti), with copies" in ivv
+    assert "executive sponsors" not in pmp and "executive sponsors" not in ivv
+    two = text(packages[FEDERAL] / FEDERAL_PLANS[0])
+    assert "go to the executive sponsors (Carol Jefferson and Marcus Hill), who decide through" in two
+    assert "Launch." in pmp and "its date and place are still to be set" in pmp  # no launch meeting answered
+
+
+def test_ivv_plan_lists_the_plan_review_reasons_one_per_bullet(packages):
+    ans, _, plan = pipeline.load(ANSWERS / FEDERAL, None)
+    (row,) = [r for r in context_register.plan_register(plan, ans.data) if r["id"] == "qa_ivv"]
+    doc = Document(packages[FEDERAL] / "08-IVV-Plan.docx")
+    paragraphs = [p.text for p in doc.paragraphs]
+    at = paragraphs.index("The plan review decided that it is to be updated, because:")
+    bullets = paragraphs[at + 1 : at + 1 + len(row["reasons"])]
+    assert bullets == [r[0].upper() + r[1:].rstrip(".") + "." for r in row["reasons"]]
+    assert "Decision of the plan review" not in "\n".join(paragraphs)
+
+
+def test_program_management_plan_states_each_plan_decision_once(packages):
+    doc = Document(packages[FEDERAL] / "07-Program-Management-Plan.docx")
+    body = text(packages[FEDERAL] / "07-Program-Management-Plan.docx")
+    assert "The Risk Management Plan (owner: Julia Brandt) sets how risks" in body
+    assert "it is to be reviewed in this phase" in body
+    assert "IV&V is led by Ethan Cole, who owns the QA and IV&V Plan; it is to be updated in this phase." in body
+    assert "The existing QA and IV&V plan" not in body
+    assert "The register holds 2 risks, the highest first:" in body
+    risk_tables = [t for t in doc.tables if t.rows[0].cells[1].text == "Risk"]
+    assert risk_tables and all(t.rows[0].cells[0].text == "ID" for t in risk_tables)
+
+
+def test_qasp_roles_read_as_one_list(packages):
+    body = text(packages[FEDERAL] / "09-QASP.docx")
+    assert "Surveillance lead: Omar Siddiqui, Migration Program Manager, accountable for surveillance" in body
+    assert "Contracting officer or agreement manager: to be named; receives the surveillance results" in body
+    assert "To complete: the contracting officer" not in body

@@ -91,7 +91,8 @@ def test_shared_roles_split_and_the_matrices_follow_the_answers(plans):
 def test_unfilled_roles_are_stated_as_gaps(plans):
     text = "\n".join(p.text for p in Document(plans["dmv-continuing-contractor"]).paragraphs)
     assert "Customer Services Manager: not yet named." in text
-    assert "Wendell Brooks answers for Verify the help desk" in text
+    assert "Until it is, Wendell Brooks answers for: Verify the help desk" in text
+    assert "Its part in" not in text  # an activity name is not run into the sentence
     assert "Every role the activities call for is held" in "\n".join(
         p.text for p in Document(plans["example"]).paragraphs
     )

@@ -108,12 +108,14 @@ def test_a_missing_launch_meeting_gives_a_draft_agenda(packages, plans):
     assert "agenda is issued as a draft" in shown["launch_agenda"]["reasons"][0]["text"]
     path = packages["dmv-continuing-contractor.yaml"] / "05-Launch-Meeting-Agenda.docx"
     text = docx_text(path)
-    assert "Draft." in text and "No launch meeting is planned yet" in text
+    assert "Draft." in text and "No launch meeting is scheduled yet" in text and "this agenda is a draft" not in text
     assert "To be set, before the phase exit on April 30, 2027" in text
     # what the answers do give: the participants (to confirm), change control, the block cycles
-    assert "each is confirmed when the invitation goes out" in text
+    assert "are confirmed when the invitation goes out" in text
+    assert "Taken from the participants" not in text  # said once, in the draft note
     assert "Robert Chen" in text and "Nadia Petrova" in text
-    assert "May 2027 release" in text and "Handling methods are agreed for 4 of the 7 types of change" in text
+    assert "May 2027 release" in text
+    assert "Handling methods are agreed for 4 of the 7 types of change; the meeting" in text
     assert table(path, "Minutes")[1][:2] == ["10", "Welcome, purpose of the meeting and introductions"]
     # the register flags the missing meeting among its findings
     register = docx_text(packages["dmv-continuing-contractor.yaml"] / "06-Plan-Review-Register.docx")
@@ -127,11 +129,13 @@ def test_a_planned_meeting_has_clock_times_and_a_kickoff_fits_the_kind(packages)
     federal = docx_text(packages["federal-hr-migration.yaml"] / "05-Launch-Meeting-Agenda.docx")
     assert "Kickoff of the Integrated Program Management Office" in federal
     assert "M&O" not in federal and "block cycle" not in federal.lower()
+    assert "No handling method is agreed yet for any of the 7 types of change" in federal
+    assert "0 of the 7" not in federal
 
 
 def test_the_agenda_lists_revised_plans_with_dates_and_leaves_reasons_to_the_register(packages):
     path = packages["example.yaml"] / "05-Launch-Meeting-Agenda.docx"
-    rows = {r[0]: r for r in table(path, "Revised by")[1:]}
+    rows = {r[0]: r for r in table(path, "Due")[1:]}
     assert rows["Configuration Management Plan"][2] == "February 26, 2027"
     assert rows["Governance Plan / Inter-Agency Agreement"][2] == "February 19, 2027"
     assert "differs from the development contractor" not in docx_text(path)  # a reason: the register's
@@ -170,7 +174,7 @@ def test_due_dates_come_from_the_task_that_revises_each_plan(packages, name):
             from_tasks += 1
             assert day(due) == finish[task[1]], plan_title
         elif due != "—":
-            assert note.startswith("The phase exit") and day(due) == exit_date, plan_title
+            assert note.startswith("Phase exit") and day(due) == exit_date, plan_title
         assert due == "—" or day(due) <= exit_date, plan_title
     expected = {"example.yaml": 3, "dmv-continuing-contractor.yaml": 1, "federal-hr-migration.yaml": 0}
     assert from_tasks == expected[name]
@@ -224,3 +228,16 @@ def test_libreoffice_opens_the_register(packages, tmp_path):
     )
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Plan Review Register" in text and "Date set by" in text and "March 26, 2027" in text
+
+
+def test_the_register_speaks_the_phase_kind_and_says_each_thing_once(packages):
+    federal = docx_text(packages["federal-hr-migration.yaml"] / "06-Plan-Review-Register.docx")
+    assert "The plans the program has on record do not automatically fit" in federal
+    assert "since acquisition" not in federal and "was acquired" not in federal
+    example = docx_text(packages["example.yaml"] / "06-Plan-Review-Register.docx")
+    assert "The plans written while CASCADE was acquired" in example
+    dmv = docx_text(packages["dmv-continuing-contractor.yaml"] / "06-Plan-Review-Register.docx")
+    assert "reviews it at a minimum" not in dmv and "no reason is recorded; record why" in dmv
+    # the count of handled change types is not repeated next to the list of the missing ones
+    assert "of the seven types have one" not in dmv and "No handling method is given yet for" in dmv
+    assert "Phase exit: no schedule task revises this plan" in dmv

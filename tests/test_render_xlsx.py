@@ -539,3 +539,38 @@ def test_line_estimates():
     assert excel_fit.height(10_000, font) <= 409.5
     assert excel_fit.row_attrs(' ht="30" customHeight="1"', 20.25) == ' ht="30" customHeight="1"'
     assert excel_fit.row_attrs(' ht="15" customHeight="1"', 20.25) == ' ht="20.25" customHeight="1"'
+
+
+COUNTY = ALL_ANSWERS[0].parent / "county-welfare-mo.yaml"
+
+
+def test_resource_type_names_every_role_the_owner_holds():
+    # Dana D'Angelo is listed twice in the county answers: customer services manager and CCB member.
+    ws = load_workbook(io.BytesIO(_schedule_workbook(COUNTY)))["Schedule"]
+    col = [c.value for c in ws[5]].index("Resource Type")
+    types = {r[1].value.strip(): r[col].value for r in ws.iter_rows(min_row=7) if r[1].value}
+    assert types["Plans and processes"] == "Customer: Customer Services Manager; Change Control Board Member"
+    assert types["Restore test in the county cloud tenant"] == "Customer: Help Desk"  # one role, shown alone
+
+
+@pytest.mark.parametrize("answers_path", [SCHEDULE_ANSWERS[0], COUNTY], ids=lambda p: p.name)
+def test_plan_review_sheet_tracks_decisions_and_leaves_reasons_to_the_register(answers_path):
+    ans, cat, plan = pipeline.load(answers_path, None)
+    item = next(d for d in cat.deliverables if d.id == "master_schedule")
+    ctx = context.build(ans.data, plan, cat, item)
+    ws = load_workbook(io.BytesIO(excel.render(item.template, ctx)))["Plan Review"]
+    assert [c.value for c in ws[5]] == ["Plan", "Decision", "Owner", "Last Updated", "Due", "Done (enter)"]
+    assert ws["A4"].value == f"{ctx['plan_summary']} The Plan Review Register gives the reasons for each decision."
+    rows = list(ws.iter_rows(min_row=6))
+    assert [r[0].value for r in rows] == [p["title"] for p in ctx["plan_register"]]
+    values = [c.value for r in rows for c in r if isinstance(c.value, str)]
+    reasons = [reason for p in ctx["plan_register"] for reason in p["reasons"]]
+    assert reasons and not [v for v in values if any(reason in v for reason in reasons)]
+    assert all(r[5].value is None and r[5].fill.fgColor.rgb.endswith("FFF2CC") for r in rows)
+
+
+def test_funding_sheet_says_when_nothing_is_allocated():
+    federal = load_workbook(io.BytesIO(_schedule_workbook(FEDERAL)))["Funding"]
+    assert federal["A4"].value == "No release has an allocation yet."
+    example = load_workbook(io.BytesIO(_schedule_workbook(SCHEDULE_ANSWERS[0])))["Funding"]
+    assert not example["A4"].value  # block cycles are allocated: no note

@@ -55,11 +55,11 @@ def plan_register(plan: rules.Plan, data: Mapping[str, Any]) -> list[dict[str, A
                 source, note = {"wbs": wbs, "name": name}, f"Task {wbs}, {name}, finishes then"
             else:
                 note = (
-                    f"The phase exit: task {wbs}, {name}, finishes on {longdate(finish)}, after the exit, "
-                    "and the plan is needed to exit the phase"
+                    f"Phase exit: task {wbs}, {name}, finishes on {longdate(finish)}, after the exit, "
+                    "and the plan is needed to leave the phase"
                 )
         elif d.due is not None:
-            note = "The phase exit: no task in the schedule revises this plan"
+            note = "Phase exit: no schedule task revises this plan"
         rows.append(
             {
                 "id": d.id,

@@ -87,10 +87,11 @@ def build() -> DocxDocument:
       {{{{ titles.schedule }}}}.
     # 5. Key Participants
     %set orgs = people|map(attribute='organization')|unique|list
+    %set managers = people|selectattr('role', 'equalto', 'program_manager')|list
     The phase brings together {{{{ people|length }}}} {{{{ 'person' if people|length == 1 else 'people' }}}} from
       {named("orgs")}. The Executive Sponsor owns the vision and the funding, the Business Owner speaks for the
-      business program and its users, the Program Managers run the phase day to day and the PMO Lead keeps its
-      plans, schedule and registers.
+      business program and its users, {{{{ 'the Program Managers run' if managers|length > 1 else 'the Program
+      Manager runs' }}}} the phase day to day and the PMO Lead keeps its plans, schedule and registers.
     %if roles|selectattr('key', 'in', {LEADERS})|list
     > The leadership of the phase:
     [[ 1.6 1.5 2.0 1.4 keep
@@ -120,7 +121,7 @@ def build() -> DocxDocument:
     The people authorized to take each decision:
     [[ 3.3 3.2 keep
     Decision ¦ Authorized decision maker
-    [if {CYCLES}][for c in contractor.block_cycles] Start of block cycle {{{{ c.name }}}} ¦ {{{{ c.approver if
+    [if {CYCLES}][for c in contractor.block_cycles] Start of the {{{{ c.name }}}} block cycle ¦ {{{{ c.approver if
       c.approver is defined and c.approver else 'not yet named' }}}}
     [for c in change_methods if c.defined] {{{{ c.type }}}} ¦ {{{{ c.approver or 'not yet named' }}}}
     ]]
@@ -151,9 +152,12 @@ def build() -> DocxDocument:
       {{{{ phase.exit|longdate }}}}.
     %endif
     %if help_desk is defined and help_desk.escalation is defined and help_desk.escalation
-    Operational problems are escalated in this order: {{% for e in help_desk.escalation %}}{{{{ e.level }}}}
-      ({{{{ e.contact }}}}{{{{ ', ' ~ e.within if e.within is defined and e.within else '' }}}}){{{{ '; ' if not
-      loop.last else '' }}}}{{% endfor %}}.
+    Operational problems move up level by level until one can solve them:
+    [[ 2.4 2.4 1.7 keep
+    Level ¦ Contact ¦ Escalate within
+    [for e in help_desk.escalation] {{{{ loop.index }}}}. {{{{ e.level }}}} ¦ {{{{ e.contact }}}} ¦
+      {{{{ e.within if e.within is defined and e.within else '—' }}}}
+    ]]
     %endif
     The review of the Governance Plan, where the decision makers and the escalation process are kept, is recorded
       in the Plan Review Register.
@@ -179,7 +183,8 @@ def build() -> DocxDocument:
       {note("tools")}{{% elif changes_since_acquisition is defined and changes_since_acquisition.tools is defined
       %}}No change since acquisition{{% else %}}Due by {{{{ phase.exit|longdate }}}}{{% endif %}}
     Verify the help desk and the problem escalation process ¦ {{% if help_desk is defined and help_desk.operated_by
-      is defined %}}Run by the {{{{ party_label[help_desk.operated_by]|lower }}}}{{{{ ', ' ~ help_desk.hours if
+      is defined %}}Run by {{{{ {{'customer': agency.short_name, 'provider': contractor.mo.name, 'shared':
+      agency.short_name ~ ' and ' ~ contractor.mo.name}}[help_desk.operated_by] }}}}{{{{ ', ' ~ help_desk.hours if
       help_desk.hours is defined else '' }}}}{{% else %}}No help desk recorded yet{{% endif %}}
     Verify the operational processes for monitoring the system ¦ {{% set ready =
       processes|selectattr('in_place')|map(attribute='label')|list %}}{{% set open =
@@ -196,12 +201,12 @@ def build() -> DocxDocument:
     %if board
     [for p in board] - **{{{{ p.name }}}}**, {{{{ p.title }}}}, {{{{ p.organization }}}}
     %if outside
-    Members from outside {{{{ agency.short_name }}}}: {{% for p in outside %}}{{{{ p.name }}}}
+    > Members from outside {{{{ agency.short_name }}}}: {{% for p in outside %}}{{{{ p.name }}}}
       ({{{{ p.organization }}}}){{{{ '; ' if not loop.last else '' }}}}{{% endfor %}}.
     %elif board|length == 1
-    The board has a single member so far.
+    > The board has a single member so far.
     %else
-    All members of the board come from {{{{ agency.short_name }}}}.
+    > All members of the board come from {{{{ agency.short_name }}}}.
     %endif
     Maintenance and operations call for more user involvement on the board than the acquisition did, so the board
       should confirm that the users are represented on it.
@@ -245,7 +250,7 @@ def build() -> DocxDocument:
     ## 10.1 Risks of the Phase
     %if risk_rows
     The risk assessment of the phase rates each risk by likelihood and impact:
-    [[ 0.55 2.05 1.0 1.2 1.7 size=9
+    [[ 0.55 2.05 1.0 1.2 1.7 size=9 keep
     ID ¦ Risk ¦ Rating (likelihood / impact) ¦ Owner ¦ Mitigation
     [for r in risk_rows] {{{{ r.id }}}} ¦ {{{{ r.title }}}} ¦ **{{{{ r.rating }}}}** ({{{{ r.likelihood }}}} /
       {{{{ r.impact }}}}) ¦ {{{{ r.owner }}}} ¦ {{{{ r.mitigation }}}}

@@ -31,8 +31,8 @@ def build() -> DocxDocument:
     [if bc.in_place] A business continuity process is in place{{ ' (owner: ' ~ bc.get('owner') ~ ')' if
       bc.get('owner') }}; this outline brings it up to date{{ ' for the changed infrastructure' if
       @CHANGED(infrastructure) }}.
-    [if not bc.in_place] The business continuity process is not yet in place{{ ': ' ~ bc.get('note').rstrip('.')
-      if bc.get('note') }}.
+    [if not bc.in_place] The business continuity process is not yet in place.{{ ' ' ~ bc.get('note').rstrip('.') ~
+      '.' if bc.get('note') else '' }}
     %endif
     # 2. Authority to Initiate the Plan
     %if (@HOLDS(authority)) or (@HOLDS(alternate_authority))
@@ -51,7 +51,7 @@ def build() -> DocxDocument:
       loop.first }}{{ p.name }}{{ ' or ' if not loop.last else ' as Executive Sponsor' if loop.length == 1 else
       ' as Executive Sponsors' }}{% endfor %}.
     %endif
-    To complete: how the authority is reached out of hours, and how the declaration is announced to staff and
+    **To complete:** how the authority is reached out of hours, and how the declaration is announced to staff and
       users.
     # 3. Operations to Continue
     %if @OPS
@@ -83,7 +83,7 @@ def build() -> DocxDocument:
     No operational process (backup and recovery, batch processing, monitoring, maintenance) is reported yet; each
       one the recovery depends on is verified before the plan is relied upon.
     %endif
-    To complete: the alternate work location and equipment, the vital records each operation needs, and the steps
+    **To complete:** the alternate work location and equipment, the vital records each operation needs, and the steps
       for returning to normal operation once the outage is over.
     # 5. Project Emergencies and Declared Emergencies
     A declared emergency is a natural disaster, a war, or a man-made disaster such as civil unrest. When one
@@ -102,7 +102,8 @@ def build() -> DocxDocument:
     How users reach support and how problems move up when they cannot be solved:
     [[ 2.0 4.5 keep
     Item ¦ Detail
-    [if help_desk.operated_by is defined] **Operated by** ¦ {{ party_label[help_desk.operated_by] }}
+    [if help_desk.operated_by is defined] **Operated by** ¦ {{ contractor.mo.name ~ ' (' ~ titles.provider ~ ')' if
+      help_desk.operated_by == 'provider' else party_label[help_desk.operated_by] ~ ' side' }}
     [if help_desk.hours is defined] **Hours** ¦ {{ help_desk.hours }}
     [if help_desk.response_time is defined] **Response time** ¦ {{ help_desk.response_time }}
     ]]
@@ -124,15 +125,18 @@ def build() -> DocxDocument:
     The people to reach when the plan is initiated:
     [[ 1.3 1.6 1.4 2.2 size=9
     Name ¦ Title ¦ Organization ¦ Email / phone
-    [for p in people] **{{ p.name }}** ¦ {{ p.title }} ¦ {{ p.organization }} ¦ {{ [p.get('email'),
-      p.get('phone')]|select|join(' / ') or '—' }}
+    [for p in people|unique(attribute='name')] **{{ p.name }}** ¦ {{ p.title }} ¦ {{ p.organization }} ¦
+      {{ [p.get('email'), p.get('phone')]|select|join(' / ') or '—' }}
     ]]
     # 8. Plan Maintenance and Testing
-    - The plan is reviewed at least once a year, after every release that changes the infrastructure or a critical
-      operation, and after every time it is initiated.
-    - At least once a year the authority, the help desk and the {{ titles.provider }} walk through the recovery of
-      one critical operation; findings are tracked to closure.
-    - Contact details are confirmed every quarter and whenever a participant changes.
+    [[ 1.6 4.9 keep
+    Activity ¦ When and how
+    **Review of the plan** ¦ At least once a year, after every release that changes the infrastructure or a
+      critical operation, and each time the plan is initiated.
+    **Recovery exercise** ¦ At least once a year the authority, the help desk and the {{ titles.provider }} walk
+      through the recovery of one critical operation; findings are tracked to closure.
+    **Contact details** ¦ Confirmed every quarter and whenever a participant changes.
+    ]]
     """.replace("@OPS", OPS),
     )
     return doc

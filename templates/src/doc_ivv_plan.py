@@ -6,6 +6,14 @@ from docx.document import Document as DocxDocument
 from markup import md, new_document
 
 SPONSORS = "people|selectattr('role', 'equalto', 'executive_sponsor')"
+# "executive sponsor" or "executive sponsors", as many as are named (plural when none is named yet).
+SPONSOR_WORD = "executive sponsor{{ '' if {SPONSORS}|list|length == 1 else 's' }}"
+# The plan review's decision on the customer's QA and IV&V plan, as the end of a sentence.
+VERB = (
+    "{{ {'Create': 'is to be written', 'Update': 'is to be updated', 'Review': 'is to be reviewed'}.get(r.action, "
+    "'needs no change') }}"
+)
+QA_IVV = "plan_register|selectattr('id', 'equalto', 'qa_ivv')"
 
 
 def build() -> DocxDocument:
@@ -23,11 +31,12 @@ def build() -> DocxDocument:
       resolved.
     ## 1.1 The Existing Customer Plan
     %if existing_plans is defined and existing_plans.qa_ivv is defined
-    The customer's QA and IV&V plan is owned by {{ existing_plans.qa_ivv.owner }}{{ ', last updated ' ~
+    The customer's QA and IV&V Plan is owned by {{ existing_plans.qa_ivv.owner }}{{ ', last updated ' ~
       existing_plans.qa_ivv.last_updated|longdate if existing_plans.qa_ivv.last_updated is defined else ''
       }}{{ ', and kept at ' ~ existing_plans.qa_ivv.location if existing_plans.qa_ivv.location is defined else ''
-      }}.{% for r in plan_register if r.id == 'qa_ivv' %} Decision of the plan review: **{{ r.action|lower }}**, because
-      {{ r.reason.rstrip('.') }}.{% endfor %} This plan takes its place for the phase once approved.
+      }}. This plan takes its place for the phase once approved.
+    [for r in {QA_IVV}] The plan review decided that it @VERB, because:
+    [for x in {QA_IVV}|map(attribute='reasons')|first|default(())] - {{ x[:1]|upper }}{{ x[1:]|trim('.') }}.
     %else
     No customer IV&V plan is on record; this plan is the first.
     %endif
@@ -38,7 +47,7 @@ def build() -> DocxDocument:
       delivery IV&V assesses.{% endif %}
     [for p in ivv_leads if p.party != 'customer'] **Independence gap:** {{ p.name }} is recorded on the {{
       party_label[p.party]|lower }} side. IV&V must not report to the organization whose work it assesses: the
-      executive sponsors either confirm in writing how {{ p.name }} is kept apart from the provider's delivery, or
+      @SPONSOR_WORD must either confirm in writing how {{ p.name }} is kept apart from the provider's delivery, or
       name a lead independent of {{ contractor.mo.name }}, before {{ phase.exit|longdate }}.
     %else
     **Gap:** no IV&V lead is named for the phase. {% if {SPONSORS}|list %}The Executive Sponsor ({{
@@ -49,7 +58,7 @@ def build() -> DocxDocument:
     Independence is kept in three ways:
     - **Technical.** IV&V staff do not design, build or test what they assess, and choose their own methods and
       samples.
-    - **Managerial.** The lead reports to the executive sponsors, not to the program office whose work is reviewed;
+    - **Managerial.** The lead reports to the @SPONSOR_WORD, not to the program office whose work is reviewed;
       findings are not edited by those they concern.
     - **Financial.** IV&V is funded and contracted by the customer, separately from the provider's agreement.
     # 3. Scope
@@ -74,7 +83,7 @@ def build() -> DocxDocument:
     ]]
     # 4. Activities and Timing
     - IV&V attends the weekly status meeting as an observer and reviews the {{ titles.schedule }} each month.
-    - A written IV&V report goes to the executive sponsors and the program managers every month.
+    - A written IV&V report goes to the @SPONSOR_WORD and the program managers every month.
     %if milestones
     Before each milestone IV&V gives an assessment of readiness:
     [[ 0.7 2.9 1.0 1.9 align=lllc keep
@@ -83,7 +92,7 @@ def build() -> DocxDocument:
     ]]
     %endif
     # 5. Reporting Structure
-    IV&V reports to the executive sponsors{% if {SPONSORS}|list %} ({{ {SPONSORS}|map(attribute='name')|join(' and ')
+    IV&V reports to the @SPONSOR_WORD{% if {SPONSORS}|list %} ({{ {SPONSORS}|map(attribute='name')|join(' and ')
       }}){% endif %}, with copies to both program managers. A finding that puts a milestone, the budget or the
       business at risk is reported to them at once, not held for the monthly report. IV&V findings are an item of
       the governance meetings, so that they are decided where the program is governed.
@@ -98,7 +107,7 @@ def build() -> DocxDocument:
     %if risk_rows
     IV&V follows these risks in particular, the highest first:
     [[ 0.6 3.3 0.8 1.8 align=lll keep
-    Id ¦ Risk ¦ Rating ¦ Owner
+    ID ¦ Risk ¦ Rating ¦ Owner
     [for r in risk_rows] {{ r.id }} ¦ {{ r.title }} ¦ {{ r.rating }} ¦ {{ r.owner }}
     ]]
     %else
@@ -107,6 +116,9 @@ def build() -> DocxDocument:
     # 8. Approval
     Signed by the program's leadership:
     @SIGN(LEADERS)
-    """.replace("{SPONSORS}", SPONSORS),
+    """.replace("@SPONSOR_WORD", SPONSOR_WORD)
+        .replace("@VERB", VERB)
+        .replace("{QA_IVV}", QA_IVV)
+        .replace("{SPONSORS}", SPONSORS),
     )
     return doc

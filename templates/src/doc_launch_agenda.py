@@ -17,8 +17,8 @@ def build() -> DocxDocument:
         doc,
         """
     %if meeting.draft
-    > **Draft.** No {{ meeting.name }} is planned yet, so this agenda is a draft: the date, time and place are to
-      be set, and the attendees, taken from the participants of the phase, are to be confirmed.
+    > **Draft.** No {{ meeting.name }} is scheduled yet. The date, time and place are set when it is, and the
+      attendees below, the participants of the phase, are confirmed when the invitation goes out.
     %endif
     # 1. Meeting Details
     [[ 1.6 4.9 keep
@@ -39,15 +39,17 @@ def build() -> DocxDocument:
       will work as one office: who is responsible for what, how the {{ titles.schedule }} is kept and reported, how
       changes are decided, and which plans are revised for the program.
     %else
-    The meeting brings staff and stakeholders together at the start of the phase to agree on expectations, walk
-      through the revised plans and processes (above all the Change Control Process) and explain how block cycles
-      and system releases will run. It is also the moment to carry forward the lessons of the previous phase.
+    The meeting brings staff and stakeholders together to agree on what is expected of each of them in M&O, walk
+      through the revised plans and processes (above all the Change Control Process) and explain how
+      {{ 'block cycles and system releases will run' if contractor.block_cycles is defined and contractor.block_cycles
+      else 'system releases will be scheduled' }}.{{ ' It also reviews the lessons learned so far, so that they carry
+      into the new phase.' if 'lesson' in agenda|map(attribute='topic')|join(' ')|lower else '' }}
     %endif
     # 3. Attendees
-    %if meeting.confirm
+    %if meeting.confirm and not meeting.draft
     Taken from the participants of the phase; each is confirmed when the invitation goes out:
     %endif
-    [[ 2.0 2.6 1.9
+    [[ 2.0 2.6 1.9 keep
     Name ¦ Title ¦ Organization
     [for n in meeting.attendees] **{{ n }}** ¦ {{ person[n].title if n in person else '' }} ¦
       {{ person[n].organization if n in person else '' }}
@@ -67,10 +69,11 @@ def build() -> DocxDocument:
     %endif
     # 5. Revised Plans to Present
     %if plan_register|selectattr('revised')|list
-    These plans are created or updated for the phase and presented at the meeting. The Plan Review Register gives
-      the reasons for each decision and the plans that are reviewed without revision.
-    [[ 2.3 0.9 1.3 2.0 size=9
-    Plan ¦ Decision ¦ Revised by ¦ Owner
+    > The meeting walks through each plan created or updated for the phase and the date its revision is due. The
+      Plan Review Register gives the reasons for each decision{{ ' and lists the plans reviewed without revision' if
+      plan_register|rejectattr('revised')|list else '' }}.
+    [[ 2.3 0.9 1.3 2.0 size=9 keep
+    Plan ¦ Decision ¦ Due ¦ Owner
     [for p in plan_register|selectattr('revised')|sort(attribute='due')] **{{ p.title }}** ¦ {{ p.action }} ¦
       {{ p.due|longdate }} ¦ {{ p.owner }}
     ]]
@@ -78,8 +81,12 @@ def build() -> DocxDocument:
     No plan needs to be created or updated; the Plan Review Register records the review of each.
     %endif
     # 6. Change Control{{ ' and Block Cycles' if contractor.block_cycles is defined and contractor.block_cycles }}
-    Handling methods are agreed for {{ change_methods|selectattr('defined')|list|length }} of the
-      {{ change_methods|length }} types of change. The phase is funded with {{ funding.text }}.
+    {% set agreed = change_methods|selectattr('defined')|list|length %}{{ 'A handling method is agreed for each of the
+      ' ~ change_methods|length ~ ' types of change.' if agreed == change_methods|length else 'No handling method is
+      agreed yet for any of the ' ~ change_methods|length ~ ' types of change; the meeting sets out how each is to
+      be handled.' if agreed == 0 else 'Handling methods are agreed for ' ~ agreed ~ ' of the ' ~
+      change_methods|length ~ ' types of change; the meeting sets out how the others are to be handled.' }} The phase
+      is funded with {{ funding.text }}.
     %if contractor.block_cycles is defined and contractor.block_cycles
     Releases are planned in these block cycles:
     [for c in contractor.block_cycles] - **{{ c.name }}**: {{ c.start|longdate }} to {{ c.finish|longdate }}

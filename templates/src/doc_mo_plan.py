@@ -52,9 +52,10 @@ def build() -> DocxDocument:
     %endif
     %if milestones
     The transition is tracked in the {{ titles.schedule }}. Its milestones:
-    [[ 0.7 3.6 1.2 1.0 align=l keep
+    [[ 0.7 2.9 1.6 1.3 align=lllc keep
     WBS ¦ Milestone ¦ Owner ¦ Date
-    [for m in milestones] {{ m.wbs }} ¦ **{{ m.name }}** ¦ {{ m.owner }} ¦ {{ m.finish|shortdate }}
+    [for m in milestones] {{ m.wbs }} ¦ **{{ m.name }}** ¦ {{ m.owner or 'to be assigned' }} ¦
+      {{ m.finish|longdate }}
     ]]
     %endif
     # 4. Knowledge Transfer
@@ -109,7 +110,7 @@ def build() -> DocxDocument:
       building and testing it.
     To complete: the user classes, how many people need training in each, and the kind of training each needs.
     # 6. Change Control
-    Change control runs throughout M&O, so that every defect and enhancement is reviewed, analysed, tracked and
+    Change control runs throughout M&O, so that every defect and enhancement is reviewed, analyzed, tracked and
       put in place in a controlled way. Approved change requests become candidates for the next block cycle,
       depending on the time and resources each needs.
     [if people|selectattr('role', 'equalto', 'ccb_member')|list] The Change Control Board: {% for p in
@@ -127,9 +128,10 @@ def build() -> DocxDocument:
     [if @CHANGED(decision_makers)] **Change since acquisition:** @NOTE(decision_makers)
     # 7. Block Cycles and Funding
     M&O is funded with {{ funding.text }}{{ '; source: ' ~ contractor.funding.source if contractor.funding.source
-      is defined }}. The hours or dollars allocated to and spent on each change and each block cycle are tracked, and
-      reported at every status review.
+      is defined }}. The {{ funding.unit }} allocated to and spent on each change and each block cycle are tracked
+      and reported at every status review.
     %if funding.cycles
+    The authorization is allocated to block cycles as follows:
     [[ 2.3 1.4 1.4 1.4 align=lllr keep
     Block cycle / release ¦ Start ¦ Finish ¦ Allocated
     [for c in funding.cycles] {{ c.name }} ¦ {{ c.start|longdate }} ¦ {{ c.finish|longdate }} ¦ {{ c.amount_text }}
@@ -144,24 +146,22 @@ def build() -> DocxDocument:
     Funding for large requests, or for more Project Office resources, is requested {{ 'through the IAPD/IAPDU and
       budget change proposal processes' if agency.level == 'state' else 'through the agency budget process' }}.
     # 8. Day-to-Day Operations
-    Day-to-day operations rest on the processes below. Problems found in operation go to the help desk (section 10)
+    > Day-to-day operations rest on the processes below. Problems found in operation go to the help desk (section 10)
       and are resolved through its escalation path.
-    [[ 1.75 0.8 1.55 2.4 align=lc
+    [[ 1.75 0.8 1.55 2.4 align=lc keep
     Process ¦ In place ¦ Owner ¦ Notes
     [for p in processes] {{ p.label }} ¦ {{ p.in_place|yesno if p.given else 'Not reported' }} ¦
       {{ p.owner or '—' }} ¦ {{ p.note }}
     ]]
     [if processes|rejectattr('in_place')|list] Not in place or not reported: {{
-      processes|rejectattr('in_place')|map(attribute='label')|join('; ') }}. Each is established and verified
+      processes|rejectattr('in_place')|map(attribute='label')|join('; ') }}. Each is to be established and verified
       before {{ phase.exit|longdate }}.
     # 9. Maintenance
     Corrective, adaptive and perfective maintenance is carried out by {{ contractor.mo.name }} and delivered in the
       block cycles of section 7; an emergency fix follows the emergency route of section 6.
     %if operations is defined and operations.equipment_maintenance is defined
-    Equipment maintenance is {{ 'in place' if operations.equipment_maintenance.in_place else 'not yet in place'
-      }}{{ ', owned by ' ~ operations.equipment_maintenance.owner if operations.equipment_maintenance.owner is
-      defined }}{{ ': ' ~ operations.equipment_maintenance.note if operations.equipment_maintenance.note is defined
-      }}.
+    Equipment is maintained under the equipment maintenance process and schedule of section 8{{ ', which is not
+      yet in place' if not operations.equipment_maintenance.in_place }}.
     %endif
     Users are told of planned maintenance in advance by {{ 'the Customer Services Manager' if
       people|selectattr('role', 'equalto', 'customer_services_manager')|list else 'the help desk' }}, and of the
@@ -187,9 +187,8 @@ def build() -> DocxDocument:
       {{ 'Customer Services Manager' if people|selectattr('role', 'equalto', 'customer_services_manager')|list else
       'PMO' }} reviews closed and open problems every month.
     %else
-    No escalation path is recorded yet. One is agreed, from the first help desk to the {{ agency.short_name }} decision
-      maker, before
-      {{ phase.exit|longdate }}.
+    No escalation path is recorded yet for the help desk; one is to be agreed, from the first level of support up to
+      the {{ agency.short_name }} decision maker, before {{ phase.exit|longdate }}.
     %endif
     %else
     The help desk arrangements have not been recorded: who operates it, its hours, the response times and the
@@ -198,7 +197,7 @@ def build() -> DocxDocument:
     # 11. Tracking and Control
     - **Schedule.** The {{ titles.schedule }} is updated weekly{{ '; its ' ~ milestones|length ~ ' milestone' ~
       ('s are' if milestones|length != 1 else ' is') ~ ' listed in section 3' if milestones }}.
-    - **Status.** Progress, hours or dollars spent, open problems and risks are reviewed at a weekly status meeting
+    - **Status.** Progress, {{ funding.unit }} spent, open problems and risks are reviewed at a weekly status meeting
       led by the PMO, with the {{ titles.provider }}.
     - **Staffing.** {% if staffing_totals.needed %}{{ staffing_totals.filled }} of {{ staffing_totals.needed }}
       positions are filled{{ '; the ' ~ staffing_totals.gap ~ ' open position' ~ ('s are' if staffing_totals.gap
@@ -207,9 +206,10 @@ def build() -> DocxDocument:
     - **Issues, actions and documents.** M&O items are kept in their own area of the issue and action tracking,
       risk tracking and document management systems.
     %if risk_rows
-    Risks are managed under the Risk Management Plan and listed in the {{ titles.risk_register }}. The highest:
+    > Risks are managed under the Risk Management Plan and listed in the {{ titles.risk_register }}. {{ 'The
+      highest-rated risks:' if risk_rows|length > 1 else 'The risk recorded so far:' }}
     [[ 0.6 3.4 0.8 1.7 align=lll keep
-    Id ¦ Risk ¦ Rating ¦ Owner
+    ID ¦ Risk ¦ Rating ¦ Owner
     for r in risk_rows[:3]
     {{ r.id }} ¦ {{ r.title }} ¦ {{ r.rating }} ¦ {{ r.owner }}
     endfor
@@ -219,7 +219,8 @@ def build() -> DocxDocument:
       {{ plan_register|selectattr('action', 'in', ('Create', 'Update'))|map(attribute='title')|join(', ') }}. The
       Plan Review Register gives the reason for each.
     # 12. Approval
-    Signed by the sponsors of M&O:
+    By signing, the undersigned approve this plan as the basis for managing the maintenance and operations of
+      {{ system.acronym }}:
     @SIGN(LEADERS)
     """,
     )

@@ -16,9 +16,10 @@ def build() -> DocxDocument:
         doc,
         """
     # 1. Purpose
-    The plans written while {{ system.acronym }} was acquired do not automatically fit the {{ titles.phase }}
-      phase. This register records the decision taken for each of them, the reasons for it, who owns the work and
-      when it is due, so that nothing is carried over unexamined. The decisions mean:
+    The plans {{ 'written while ' ~ system.acronym ~ ' was acquired' if phase.kind == 'mo_pre_initiation' else
+      'the program has on record' }} do not automatically fit the {{ titles.phase }} phase. This register records
+      the decision taken for each of them, the reasons for it, who owns the work and when it is due, so that nothing
+      is carried over unexamined. The decisions mean:
     [[ 1.3 5.2 keep
     Decision ¦ Meaning
     **Create** ¦ No such plan is on record; a new one is written for this phase.
@@ -30,16 +31,16 @@ def build() -> DocxDocument:
     {{ plan_summary }}
     # 3. Plan Decisions
     The decision for each plan, with its reasons and the date the plan was last updated:
-    [[ 1.35 0.75 3.35 1.05 size=9
+    [[ 1.35 0.75 3.2 1.2 size=9 keep
     Plan ¦ Decision ¦ Reasons ¦ Last updated
     [for p in plan_register] **{{ p.title }}** ¦ {{ p.action }} ¦ • {% for r in p.reasons %}@UPPER(r){{ '\\a' if
       not loop.last }}{% endfor %} ¦ {{ p.last_updated|longdate if p.last_updated else 'Not recorded' }}
     ]]
     # 4. Owners and Due Dates
-    A plan is due when the schedule task that revises it finishes. Where no task in the {{ titles.schedule }}
+    > A plan is due when the schedule task that revises it finishes. Where no task in the {{ titles.schedule }}
       revises a plan, it is due at the phase exit on {{ phase.exit|longdate }}, since the plans must be final to
       leave the phase.
-    [[ 1.6 1.3 1.0 2.6 size=9
+    [[ 1.55 1.25 1.15 2.55 size=9
     Plan ¦ Owner ¦ Due ¦ Date set by
     [for p in plan_register] **{{ p.title }}** ¦ {{ p.owner }} ¦ {{ p.due|longdate if p.due else '—' }} ¦
       {{ p.due_note if p.due else 'No work is due: the plan is not needed' }}

@@ -13,11 +13,12 @@ from docx.document import Document as DocxDocument
 from markup import md, new_document
 
 LEADS = "('executive_sponsor', 'business_owner', 'program_manager', 'pmo_lead')"
-# The people of one side (SIDE) in role k, as "Name, Title"; "not yet named" when there are none.
+# The people of one side (SIDE) in role k, as "Name, Title"; "not yet named" when there are none, except that
+# the business owner is the customer's role alone, so an empty provider cell is a dash, not a gap to fill.
 SIDE = (
     "{{% set who = people|selectattr('role', 'equalto', k)|selectattr('party', 'equalto', '{0}')|list %}}"
     "{{% for p in who %}}**{{{{ p.name }}}}**, {{{{ p.title }}}}{{{{ '; ' if not loop.last else '' }}}}{{% endfor %}}"
-    "{{{{ 'not yet named' if not who else '' }}}}"
+    "{{{{ ('—' if '{0}' == 'provider' and k == 'business_owner' else 'not yet named') if not who else '' }}}}"
 )
 # Key task 3.1's activities, each with its lead party.
 ACTIVITIES = (
@@ -106,16 +107,15 @@ def build() -> DocxDocument:
     ]]
     ## 4.2 Decision Rights and Escalation
     Decisions are taken at the lowest level able to take them. An issue that the program managers cannot settle
-      between them, or that is important or contentious, goes to the executive sponsors.
+      between them, or that is important or contentious, goes to the executive sponsors. Changes to the program's
+      scope, schedule or requirements are raised as change requests, recorded in the change request log and decided
+      by the program managers, or by the executive sponsors beyond the program managers' authority.
     [if changes_since_acquisition is defined and changes_since_acquisition.decision_makers is defined and
       changes_since_acquisition.decision_makers.changed and changes_since_acquisition.decision_makers.note is defined]
       **Decision rights:** {{{{ changes_since_acquisition.decision_makers.note }}}}
     [if changes_since_acquisition is defined and changes_since_acquisition.escalation is defined and
       changes_since_acquisition.escalation.changed and changes_since_acquisition.escalation.note is defined]
       **Escalation:** {{{{ changes_since_acquisition.escalation.note }}}}
-    Changes to the program's scope, schedule or requirements are raised as change requests, recorded in the change
-      request log and decided by the program managers, or by the executive sponsors beyond the program managers'
-      authority.
     The governance bodies, their voting members and the escalation thresholds for schedule, cost and scope belong
       in the integrated Governance Plan, whose review is recorded in the Plan Review Register.
     # 5. Integrated Program Management Office
@@ -175,7 +175,7 @@ def build() -> DocxDocument:
     ## 8.1 Program Risks
     %if risk_rows
     Each risk of the program, rated by likelihood and impact:
-    [[ 0.55 2.05 1.0 1.2 1.7 size=9
+    [[ 0.55 2.05 1.0 1.2 1.7 size=9 keep
     ID ¦ Risk ¦ Rating (likelihood / impact) ¦ Owner ¦ Mitigation
     [for r in risk_rows] {{{{ r.id }}}} ¦ {{{{ r.title }}}} ¦ **{{{{ r.rating }}}}** ({{{{ r.likelihood }}}} /
       {{{{ r.impact }}}}) ¦ {{{{ r.owner }}}} ¦ {{{{ r.mitigation }}}}
@@ -183,9 +183,10 @@ def build() -> DocxDocument:
     %else
     No risks have been recorded yet; the joint risk assessment is due before {{{{ phase.exit|longdate }}}}.
     %endif
-    ## 8.2 Starting List
-    The practices the GSA M3 Playbook recommends for integrating the two PMOs give the starting list: each risk
-      below is what follows when a practice is not kept. A risk is addressed when a risk in section 8.1 names it:
+    ## 8.2 Common Integration Risks
+    The practices the GSA M3 Playbook recommends for integrating two PMOs give the starting list for the joint risk
+      assessment: each risk below is what follows when a practice is not kept. A risk is addressed when a risk in
+      section 8.1 names it:
     [[ 5.0 1.5 size=9
     Risk ¦ Addressed by
     for g in starting_risks
@@ -193,6 +194,9 @@ def build() -> DocxDocument:
     [for r in g.risks] {{{{ r.text }}}} ¦ {{{{ r.covered_by if r.covered else 'Not yet assessed' }}}}
     endfor
     ]]
+    %set open_risks = starting_risks|map(attribute='risks')|sum(start=[])|rejectattr('covered')|list
+    [if open_risks] The joint risk assessment should consider the risks not yet assessed, with an owner for each,
+      before {{{{ phase.exit|longdate }}}}.
     # 9. Assumptions and Constraints
     ## 9.1 Assumptions
     - The leaders named in section 4.1 can commit their organizations to the decisions this charter gives them.

@@ -17,6 +17,9 @@ ACTION = (
 )
 # "Title, organization" of a person named in the answers.
 TITLE = "{{ p.title }}, {{ p.organization }}"
+SPONSORS = "people|selectattr('role', 'equalto', 'executive_sponsor')|list"
+# "executive sponsor" or "executive sponsors", as many as are named (plural when none is named yet).
+SPONSOR_WORD = "executive sponsor{{ '' if (@SPONSORS)|length == 1 else 's' }}"
 
 
 def build() -> DocxDocument:
@@ -51,8 +54,8 @@ def build() -> DocxDocument:
     [for s in phase.out_of_scope] - {{ s }}
     %endif
     A change to scope, schedule or cost is raised as a change request, assessed for its effect on the other two and
-      on risk, and decided by the program managers; a change beyond their authority goes to the executive
-      sponsors. Change requests are reviewed weekly, so that schedule updates and their downstream effects are
+      on risk, and decided by the program managers; a change beyond their authority goes to the @SPONSOR_WORD.
+      Change requests are reviewed weekly, so that schedule updates and their downstream effects are
       understood before they are accepted.
     [if @CHANGED(decision_makers)] **Change since acquisition:** @NOTE(decision_makers)
     # 3. Schedule Management
@@ -74,16 +77,18 @@ def build() -> DocxDocument:
     # 4. Risk Management
     %if risk_rows
     Risks are kept in the {{ titles.risk_register }}, reviewed at every status meeting and reported to governance
-      when their rating rises. {{ risk_rows|length }} {{ 'risk is' if risk_rows|length == 1 else 'risks are' }}
-      recorded{{ ', the highest first' if risk_rows|length > 1 else '' }}:
+      when their rating rises. The register holds {{ 'one risk' if risk_rows|length == 1 else risk_rows|length ~ '
+      risks, the highest first' }}:
     [[ 0.5 2.2 0.7 1.1 2.0 align=lllll size=9
-    Id ¦ Risk ¦ Rating ¦ Owner ¦ Mitigation
+    ID ¦ Risk ¦ Rating ¦ Owner ¦ Mitigation
     [for r in risk_rows] {{ r.id }} ¦ {{ r.title }} ¦ {{ r.rating }} ¦ {{ r.owner }} ¦ {{ r.mitigation }}
     ]]
     %else
     No risks are recorded yet. A joint risk assessment opens the {{ titles.risk_register }} in the first weeks of
       the phase.
     %endif
+    [for r in plan_register if r.id == 'risk_management'] The Risk Management Plan (owner: {{ r.owner }}) sets how
+      risks are identified, rated, mitigated and escalated; it @ACTION.
     # 5. Acquisition and Contract Management
     The provider is **{{ contractor.mo.name }}**{{ ', under ' ~ contractor.mo.contract_number if
       contractor.mo.contract_number is defined else '' }}{{ ', from ' ~ contractor.mo.start|longdate if
@@ -117,26 +122,29 @@ def build() -> DocxDocument:
     [for r in plan_register if r.id == 'communications'] The Communications Plan (owner: {{ r.owner }}) sets the
       audiences, channels and timing of program communications; it @ACTION. Beyond it:
     - **Status.** A weekly status meeting of both program offices tracks milestones, issues, risks and decisions; a
-      status report goes to the executive sponsors after it.
+      status report goes to the @SPONSOR_WORD after it.
     - **Executive briefings.** Leadership and oversight bodies are briefed at each milestone and whenever an issue
       is escalated.
     - **Shared terms.** Customer and provider agree the terms they use for phases, deliverables and decisions early
       on, and keep them in one glossary.
     [if launch_meeting is defined] - **Launch.** The phase opens with the launch meeting on
-      {{ launch_meeting.date|longdate }}, {{ launch_meeting.location }}.
+      {{ launch_meeting.date|longdate }} ({{ launch_meeting.location }}).
+    [if launch_meeting is not defined] - **Launch.** The phase opens with a joint kickoff of both program offices;
+      its date and place are still to be set.
     [if @CHANGED(stakeholders)] **Change since acquisition:** @NOTE(stakeholders)
     # 8. Quality Management
     Quality is assured in two ways. The customer watches the provider's delivery against agreed measures, each with
       a customer person responsible, in the Quality Assurance Surveillance Plan; an independent assessment of the
       program as a whole is set out in the Independent Verification and Validation Plan.
-    [if ivv_leads] IV&V is led by {{ ivv_leads|map(attribute='name')|join(' and ') }}.
-    [if not ivv_leads] No IV&V lead is named yet; the IV&V Plan records the gap and when it is closed.
-    [for r in plan_register if r.id == 'qa_ivv'] The existing QA and IV&V plan (owner: {{ r.owner }}) @ACTION.
+    [if ivv_leads] IV&V is led by {{ ivv_leads|map(attribute='name')|join(' and ') }}{% for r in plan_register if
+      r.id == 'qa_ivv' %}{% if r.owner in ivv_leads|map(attribute='name')|list %}, who owns the QA and IV&V Plan; it
+      @ACTION{% else %}. The QA and IV&V Plan (owner: {{ r.owner }}) @ACTION{% endif %}{% endfor %}.
+    [if not ivv_leads] No IV&V lead is named yet; the IV&V Plan records the gap and when it is closed.{% for r in
+      plan_register if r.id == 'qa_ivv' %} The QA and IV&V Plan (owner: {{ r.owner }}) @ACTION.{% endfor %}
     # 9. Governance and Escalation
-    Decisions the program managers cannot take go to the executive sponsors{% if people|selectattr('role',
-      'equalto', 'executive_sponsor')|list %} ({{ people|selectattr('role', 'equalto',
-      'executive_sponsor')|map(attribute='name')|join(' and ') }}){% endif %}, who decide through the governance
-      structure both program offices sit in.
+    Decisions the program managers cannot take go to the @SPONSOR_WORD{% if @SPONSORS %} ({{
+      @SPONSORS|map(attribute='name')|join(' and ') }}){% endif %}, who decide{{ 's' if (@SPONSORS)|length == 1 else ''
+      }} through the governance structure both program offices sit in.
     [if @CHANGED(escalation)] **Escalation since acquisition:** @NOTE(escalation)
     [for r in plan_register if r.id == 'governance'] The Governance Plan (owner: {{ r.owner }}) records the
       governance structure and decision makers; it @ACTION.
@@ -148,6 +156,8 @@ def build() -> DocxDocument:
     @SIGN(PMS)
     """.replace("@AMOUNT", AMOUNT)
         .replace("@ACTION", ACTION)
-        .replace("{@TITLE}", TITLE),
+        .replace("{@TITLE}", TITLE)
+        .replace("@SPONSOR_WORD", SPONSOR_WORD)
+        .replace("@SPONSORS", SPONSORS),
     )
     return doc

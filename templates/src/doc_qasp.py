@@ -24,7 +24,7 @@ def build() -> DocxDocument:
     # 2. Roles
     %if {CUSTOMER_PMS}|list
     - **Surveillance lead:** {% for p in {CUSTOMER_PMS} %}{{ p.name }}, {{ p.title }}{{ '; ' if not loop.last }}{%
-      endfor %}. Accountable for surveillance as a whole and for acting on its results.
+      endfor %}, accountable for surveillance as a whole and for acting on its results.
     %else
     - **Surveillance lead:** not named yet; the customer program manager, once named, takes this role.
     %endif
@@ -33,11 +33,11 @@ def build() -> DocxDocument:
     [if contractor.mo.manager is defined] - **Provider counterpart:** {{ contractor.mo.manager }}{{ ', ' ~
       person[contractor.mo.manager].title if contractor.mo.manager in person else '' }}, who receives the results
       and answers for corrective action.
-    To complete: the contracting officer or agreement manager who receives surveillance results and decides any
+    - **Contracting officer or agreement manager:** to be named; receives the surveillance results and decides any
       remedy under the agreement.
     # 3. Performance Measures
     Each measure below is watched by the customer person responsible, by the method and at the frequency shown:
-    [[ 1.15 2.05 1.55 0.75 1.0 size=9
+    [[ 1.1 2.0 1.5 0.75 1.15 size=9
     Measure ¦ Performance standard ¦ Surveillance method ¦ Frequency ¦ Customer lead
     [for s in surveillance] **{{ s.measure }}** ¦ {{ s.standard }} ¦ {{ s.method }} ¦ {{ s.frequency }} ¦
       {% if s.responsible %}**{{ s.responsible }}** // {{ s.title }}{% else %}To be named{% endif %}

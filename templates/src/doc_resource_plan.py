@@ -115,19 +115,22 @@ def build() -> DocxDocument:
     ## 3.1 Sources of Staff
     Of the {{ people|length }} people named in this plan, {{ people|selectattr('party', 'equalto',
       'customer')|list|length }} are {{ agency.short_name }} staff and {{ people|selectattr('party', 'equalto',
-      'provider')|list|length }} work for the {{ titles.provider }}{{ '; the others work for both sides' if
-      people|selectattr('party', 'equalto', 'shared')|list else '' }}.
+      'provider')|list|length }} work{{ 's' if people|selectattr('party', 'equalto', 'provider')|list|length == 1
+      else '' }} for the {{ titles.provider }}{% set both = people|selectattr('party', 'equalto',
+      'shared')|list|length %}{{ '; the other works for both sides' if both == 1 else '; the others work for both
+      sides' if both else '' }}.
       {{ contractor.mo.name }} provides the {{ titles.provider }}'s staff{{ ', led by ' ~ contractor.mo.manager if
       contractor.mo.manager is defined and contractor.mo.manager else '' }}, under {{ 'agreement ' ~
       contractor.mo.contract_number if contractor.mo.contract_number is defined and contractor.mo.contract_number
       else 'its agreement with ' ~ agency.short_name }}{{ ' until ' ~ contractor.mo.end|longdate if contractor.mo.end
-      is defined else '' }}. Funding for its work: {{ funding.text }}{{ ' (' ~ contractor.funding.source ~ ')' if
-      contractor.funding.source is defined and contractor.funding.source else '' }}.
+      is defined else '' }}. Its work is funded with {{ funding.text }}{{ '; funding source: ' ~
+      contractor.funding.source if contractor.funding.source is defined and contractor.funding.source else '' }}.
     %if staffing is defined and staffing.positions is defined and staffing.positions
     The phase needs {{ staffing_totals.needed }} staff in {{ staffing.positions|length }} positions (section
       6.1), {{ staffing_totals.filled }} of them filled.
     %endif
-    [if @CHANGED(staffing)] **Change since acquisition:** @NOTE(staffing)
+    [if @CHANGED(staffing)] **{{ 'Change since acquisition' if phase.kind == 'mo_pre_initiation' else 'Staffing
+      change' }}:** @NOTE(staffing)
     ## 3.2 How Staff Are Assigned and Released
     Each person is assigned to a role for the phase, from {{ phase.start|longdate }} to its exit on
       {{ phase.exit|longdate }}. The staffing review (an activity of the RACI matrix, section 5.2) confirms the
@@ -135,9 +138,9 @@ def build() -> DocxDocument:
       and the open position is filled or its work reassigned as section 6.2 records.
     ## 3.3 Provider Staff and Agency Staff Working Together
     %if raci.customer_lead
-    Each provider-side person below works with a named {{ agency.short_name }} counterpart, their customer lead,
-      who agrees their priorities and accepts their work: the holder of the same role on the customer side, or else
-      the customer's program manager:
+    Each provider-side person has a customer lead at {{ agency.short_name }}, who agrees their priorities and
+      accepts their work. The customer lead is the holder of the same role on the customer side or, where there is
+      none, the customer's program manager:
     [for n, lead in raci.customer_lead|dictsort] - {{ n }} ({{ person[n].title }}) works with {{ lead }}
       ({{ person[lead].title }}).
     %else
@@ -177,7 +180,7 @@ def build() -> DocxDocument:
     Everyone who takes part in the phase, with their role. Leadership roles are marked Lead; program office team
       members, board members, help desk staff and other stakeholders are marked Support. Provider staff are shown
       with their customer lead:
-    [[ 1.15 1.75 0.7 0.9 0.65 0.55 0.8 size=9
+    [[ 1.15 1.7 0.7 0.85 0.75 0.5 0.85 size=9 keep
     Role ¦ Name, title and organization ¦ Side ¦ Lead or support ¦ Status ¦ Time ¦ Customer lead
     [for r in roles][for p in r.people] **{{ r.label }}** ¦ **{{ p.name }}** // {{ p.title }},
       {{ p.organization }} ¦ {{ party_label[p.party] }} ¦ {{ 'Support' if r.key in @@SUPPORT else 'Lead'
@@ -189,8 +192,8 @@ def build() -> DocxDocument:
     Status is Permanent or Acting where the appointment was recorded, otherwise Filled; Time is the share of working
       time committed to the project, where recorded.
     %if people|rejectattr('allocation', 'defined')|list
-    **To complete:** the time commitment of {{ people|rejectattr('allocation', 'defined')|map(attribute='name')|unique
-      |join(', ') }}.
+    **To complete:** the time commitment of {{ 'each person above' if not people|selectattr('allocation',
+      'defined')|list else people|rejectattr('allocation', 'defined')|map(attribute='name')|unique|join(', ') }}.
     %endif
     ## 5.2 RACI Matrix
     The matrix gives each activity of the phase to the people who take part in it. Each column is one person, or
@@ -213,8 +216,8 @@ def build() -> DocxDocument:
       member, and a member who also holds another role carries it in the column of that role.
     %if raci.gaps
     Roles the activities need that no one holds yet:
-    [for g in raci.gaps] - **{{ g.role }}**: not yet named.{{ ' Its part in ' ~ g.does|join('; ') ~ ' waits until
-      it is.' if g.does else '' }}{{ ' ' ~ g.by ~ ' answers for ' ~ g.answers|join('; ') ~ ' until it is.' if
+    [for g in raci.gaps] - **{{ g.role }}**: not yet named.{{ ' Until it is, its part waits in: ' ~ g.does|join('; ')
+      ~ '.' if g.does else '' }}{{ ' Until it is, ' ~ g.by ~ ' answers for: ' ~ g.answers|join('; ') ~ '.' if
       g.answers else '' }}
     %else
     Every role the activities call for is held by someone named in section 5.1.
@@ -329,8 +332,9 @@ def build() -> DocxDocument:
     [if contractor.mo.end is defined] The agreement with {{ contractor.mo.name }} runs to {{
       contractor.mo.end|longdate }}; the handover to whoever follows must be planned well before that date.
     [if contractor_changed and contractor.development.end is defined] {{ contractor.development.name }}'s work
-      ends on {{ contractor.development.end|longdate }}; the knowledge transfer to {{ contractor.mo.name }} is
-      an activity of the RACI matrix.
+      ends on {{ contractor.development.end|longdate }}; {{ 'the knowledge transfer to ' ~ contractor.mo.name ~ ' is
+      an activity of the RACI matrix' if phase.kind == 'mo_pre_initiation' else 'what its staff know of the system
+      must be handed over to ' ~ contractor.mo.name ~ ' before then' }}.
     **To complete:** the measures that keep key staff on the team (for example cross-training, backups for each key
       role and recognition), agreed by both program managers.
     # 8. Management Certification and Approvals
@@ -345,17 +349,19 @@ def build() -> DocxDocument:
     [for d in deliverables if d.action == 'generate' and d.title != 'Resource Management Plan']
       {{ titles.charter if d.title == 'Charter' else titles.schedule if d.title == 'Master Schedule' else d.title }}
       ¦ {{ d.reason[:1]|upper ~ d.reason[1:] }} ¦ This package
-    [for r in plan_register] {{ r.title }} ¦ Existing plan; owner {{ r.owner }}; decision: {{ r.action }} ¦
+    [for r in plan_register] {{ r.title }} ¦ {{ 'New plan' if r.action == 'Create' else 'Existing plan' }}; owner
+      {{ r.owner }}; decision: {{ r.action }} ¦
       {{ (existing_plans.get(r.id) or {}).get('location') or 'To complete' if existing_plans is defined else
       'To complete' }}
     ]]
     # Appendix B: Key Terms
-    [[ 1.4 5.1 size=9
+    [[ 1.4 5.1 size=9 keep
     Term ¦ Meaning in this plan
     **RACI** ¦ Responsible, Accountable, Consulted, Informed: the part each person plays in an activity (section 5.2)
     **Customer lead** ¦ The {{ agency.short_name }} person a provider-side team member works with and reports to
     **Lead or support** ¦ Whether a role leads part of the program or supports those who do
-    **PMO** ¦ Program Management Office: {{ titles.organization }}
+    **PMO** ¦ Program Management Office: {{ 'the ' ~ titles.organization if phase.kind == 'pmo_integration' else
+      'the ' ~ agency.short_name ~ ' project office that runs the phase' }}
     **SME** ¦ Subject matter expert: support staff whose specialty the program relies on
     [if phase.kind == 'mo_pre_initiation'] **M&O** ¦ Maintenance and Operations: running and changing a system in
       production

@@ -112,13 +112,14 @@ def schedule_sheet(ws: Worksheet) -> None:
         5,
         [
             ("WBS", 8, "{%row for t in schedule_rows %}{{ t.wbs }}", "@"),
-            ("Task Name", 42, "{{ '    ' * t.level }}{{ t.name }}", None),
+            ("Task Name", 44, "{{ '    ' * t.level }}{{ t.name }}", None),
             ("Owner", 17, "{{ t.owner }}", None),
             (
                 "Resource Type",
-                17,
-                "{% if t.owner in person %}{{ party_label[person[t.owner].party] }}: "
-                "{{ role_label[person[t.owner].role] }}{% endif %}",
+                24,
+                # Every role the owner holds: one person may be listed under two (``person`` keeps one).
+                "{% for p in people if p.name == t.owner %}{{ party_label[p.party] ~ ': ' if loop.first else '; ' }}"
+                "{{ role_label[p.role] }}{% endfor %}",
                 None,
             ),
             ("Planned Start", 11, task % (rollup("min", "E"), "t.start"), DATE),
@@ -189,24 +190,31 @@ def main() -> None:
             ("Mitigation", 50, "{{ r.mitigation }}", None),
         ],
     )
+    risks["E6"].alignment = Alignment(horizontal="center", vertical="top")  # apart from the rating beside it
 
+    # The decisions, to track to completion; their reasons live in the Plan Review Register document.
     review = wb.create_sheet("Plan Review")
-    title_block(review, "Plan Review Register", 6)
+    title_block(review, "Plan Review Decisions", 6)
+    review["A4"] = "{{ plan_summary }} The Plan Review Register gives the reasons for each decision."
+    review["A4"].font = Font(name="Calibri", size=9, italic=True, color="595959")
     table(
         review,
         5,
         [
-            ("Plan", 30, "{%row for p in plan_register %}{{ p.title }}", None),
+            ("Plan", 40, "{%row for p in plan_register %}{{ p.title }}", None),
             ("Decision", 11, "{{ p.action }}", None),
-            ("Reasons", 70, "{{ p.reasons | join('\n') }}", None),
             ("Owner", 20, "{{ p.owner }}", None),
             ("Last Updated", 13, "{{ p.last_updated }}", DATE),
             ("Due", 12, "{{ p.due }}", DATE),
+            ("Done (enter)", 12, None, DATE),
         ],
     )
+    review["F6"].fill = ENTRY_FILL  # the date the revised plan is approved, or the decision otherwise closed
 
     cycles = wb.create_sheet("Funding")  # the authorization and its allocation to releases
     title_block(cycles, "{{ titles.funding }}", 4)
+    cycles["A4"] = "{{ '' if funding.cycles else 'No ' ~ titles.release|lower ~ ' has an allocation yet.' }}"
+    cycles["A4"].font = Font(name="Calibri", size=9, italic=True, color="595959")
     table(
         cycles,
         5,
