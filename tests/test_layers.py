@@ -90,7 +90,7 @@ def test_agency_entries_replace_ours_by_id_and_add_theirs(tmp_path):
     assert [d.id for d in cat.deliverables][-2:] == ["qasp", "governance_plan"]  # theirs after all of ours
     assert cat.deliverable("charter").output == "01-Agency-Charter.docx"
     assert cat.deliverable("charter").source == "built-in"  # the agency has no charter.docx: ours is used
-    assert len(cat.plans) == 9 and cat.files[-2:] == (agency / "catalog.yaml", agency / "rules.yaml")
+    assert len(cat.plans) == 10 and cat.files[-2:] == (agency / "catalog.yaml", agency / "rules.yaml")
 
 
 def test_errors_in_the_agency_folder_name_file_and_line(tmp_path):

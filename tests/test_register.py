@@ -93,9 +93,9 @@ def test_reasons_read_as_prose(packages, plans, name):
 
 def test_summary_is_a_sentence(packages):
     text = docx_text(packages["example.yaml"] / "06-Plan-Review-Register.docx")
-    assert "Nine plans were examined. All of them need an update; none is new." in text
+    assert "Ten plans were examined. All of them need an update; none is new." in text
     dmv = docx_text(packages["dmv-continuing-contractor.yaml"] / "06-Plan-Review-Register.docx")
-    assert "Nine plans were examined. Four need an update; none is new; five are reviewed without revision." in dmv
+    assert "Ten plans were examined. Four need an update; none is new; six are reviewed without revision." in dmv
     rows = [{"action": a} for a in ("Create", "Update", "Not needed")]
     assert context_register.plan_summary(rows) == (
         "Three plans were examined. One needs an update; one is new; one is not needed."

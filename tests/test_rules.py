@@ -76,7 +76,7 @@ def test_continuing_contractor_path(cat):
 def test_federal_pmo_integration_path(cat):
     plan = decide("federal-hr-migration.yaml", cat)
     assert plan.get("change_control").action == "create"
-    assert "no Change Control Process and Board is on record" in reasons(plan, "change_control")
+    assert "the system has no Change Control Process and Board on record" in reasons(plan, "change_control")
     assert plan.get("qa_ivv").action == "update"
     assert "QASP" in reasons(plan, "qa_ivv")
     assert plan.get("governance").action == "update"
@@ -96,6 +96,7 @@ def test_every_plan_of_the_seed_is_decided(cat):
         "contract_management",
         "communications",
         "governance",
+        "standards",  # the seed's expected documentation, design, coding and testing standards
     ]
     for d in plan.decisions:
         assert d.action in ("generate", "not needed", "create", "update", "review")

@@ -53,7 +53,7 @@ def test_post_an_answer_file_then_read_plan_manifest_documents_and_zip(tmp_path)
         charter = next(d for d in plan["deliverables"] if d["id"] == "charter")
         assert charter["action"] == "generate"
         assert charter["reasons"][0]["answers"] == {"phase.kind": "mo_pre_initiation"}
-        assert len(plan["plans"]) == 9
+        assert len(plan["plans"]) == 10
         archive = zipfile.ZipFile(io.BytesIO(client.get(build["links"]["zip"]).content))
         assert sorted(archive.namelist())[0] == "cdhs-cascade/01-Charter.docx"
         ws = build["workspace"]
