@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -11,6 +12,10 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 
 def free_port() -> int:
@@ -56,3 +61,11 @@ def serving(data: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def require_chromium() -> None:
+    """Skip without Chromium and its driver; in CI, where `.ci/run` installs them, fail."""
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver are not installed; `bash .ci/run` installs them")
+        pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")

@@ -10,7 +10,6 @@ change; and is refused with another workspace's token. Every page is saved as a 
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import time
 import urllib.error
@@ -28,11 +27,10 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from served import create_workspace, serving  # noqa: E402
+from served import CHROMEDRIVER, CHROMIUM, create_workspace, require_chromium, serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver are not installed; `bash .ci/run` installs them")
-        pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    require_chromium()
     downloads = tmp_path_factory.mktemp("downloads")
     options = Options()
     options.binary_location = str(CHROMIUM)

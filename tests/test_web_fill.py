@@ -9,7 +9,6 @@ the file as typed and the same documents, with the same text, as ``assembler bui
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import zipfile
@@ -25,8 +24,8 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from served import create_workspace, serving  # noqa: E402
-from test_web_browser import CHROMEDRIVER, CHROMIUM, User, _gone, _wait_for_download  # noqa: E402
+from served import CHROMEDRIVER, CHROMIUM, create_workspace, require_chromium, serving  # noqa: E402
+from test_web_browser import User, _gone, _wait_for_download  # noqa: E402
 
 from assembler import answers  # noqa: E402
 from assembler.interview import questions  # noqa: E402
@@ -49,10 +48,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver are not installed; `bash .ci/run` installs them")
-        pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    require_chromium()
     downloads = tmp_path_factory.mktemp("downloads")
     options = Options()
     options.binary_location = str(CHROMIUM)
