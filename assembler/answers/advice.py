@@ -93,6 +93,12 @@ def rules() -> tuple[Rule, ...]:
     return tuple(found)
 
 
+def knowledge_transfer() -> Rule:
+    """The rule on the length of knowledge transfer: which tasks are knowledge transfer (``match``)
+    and the shortest the seed recommends (``min_days``), for the documents to say the same."""
+    return next(r for r in rules() if r.test == "shorter" and r.min_days)
+
+
 def reads() -> tuple[str, ...]:
     """Every answer a rule reads (dotted; a list as a whole): what ``findings`` depends on."""
     paths: set[str] = set()

@@ -7,19 +7,23 @@ from the answers that make it true, so a template never has to guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assembler.answers import advice
 from assembler.templating.sandbox import longdate
 
 from .labels import PROCESSES
 
-# The seed recommends 6 to 12 months of knowledge transfer: a full year's processing cycle.
-KT_MONTHS = (6, 12)
+# The seed recommends 6 to 12 months of knowledge transfer: a full year's processing cycle. The
+# shortest, and which tasks are knowledge transfer, are the warning's (advice.knowledge_transfer).
+KT_MOST_MONTHS = 12
 DAYS_PER_MONTH = 30.4375
 # The answers each name below is computed from (context.DERIVED_FROM).
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "knowledge_transfer": ("schedule",),
+    "help_desk_operator": ("help_desk.operated_by", "agency.short_name", "contractor.mo.name"),
     "milestones": ("schedule",),
     "ivv_leads": ("people",),
     "mo_responsibilities": ("people", "operations", "help_desk", "contractor.mo", "change_types"),
@@ -37,6 +41,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 # The fields of each name (context_fields.DERIVED), for `templates check`.
 FIELDS: dict[str, Any] = {
     "knowledge_transfer": dict.fromkeys(["found", "wbs", "name", "owner", "start", "finish", "months", "fit"]),
+    "help_desk_operator": None,
     "milestones": dict.fromkeys(["wbs", "name", "owner", "finish"]),
     "ivv_leads": "@people",
     "mo_responsibilities": dict.fromkeys(["area", "who"]),
@@ -53,6 +58,7 @@ def build(common: Mapping[str, Any]) -> dict[str, Any]:
     schedule = sorted(common.get("schedule") or [], key=lambda t: tuple(int(n) for n in t["wbs"].split(".")))
     return {
         "knowledge_transfer": _knowledge_transfer(schedule),
+        "help_desk_operator": _operator(common),
         "milestones": [
             {"wbs": t["wbs"], "name": t["name"], "owner": t.get("owner") or "", "finish": t.get("finish")}
             for t in schedule
@@ -67,10 +73,12 @@ def build(common: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _knowledge_transfer(schedule: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    rule = advice.knowledge_transfer()
     for t in schedule:
-        if "knowledge transfer" in t["name"].lower() and t.get("start") and t.get("finish"):
-            months = round((t["finish"] - t["start"]).days / DAYS_PER_MONTH, 1)
-            fit = "short" if months < KT_MONTHS[0] else "long" if months > KT_MONTHS[1] else "within"
+        if re.search(rule.match, t["name"]) and t.get("start") and t.get("finish"):
+            days = (t["finish"] - t["start"]).days
+            months = round(days / DAYS_PER_MONTH, 1)
+            fit = "short" if days < rule.min_days else "long" if months > KT_MOST_MONTHS else "within"
             return {
                 "found": True,
                 "wbs": t["wbs"],
@@ -84,6 +92,13 @@ def _knowledge_transfer(schedule: Sequence[Mapping[str, Any]]) -> dict[str, Any]
     return {"found": False, "wbs": "", "name": "", "owner": "", "start": None, "finish": None, "months": "", "fit": ""}
 
 
+def _operator(data: Mapping[str, Any]) -> str:
+    """Who runs the help desk, by name: the agency, the provider, or both; empty when not said."""
+    agency, provider = data["agency"]["short_name"], data["contractor"]["mo"]["name"]
+    names = {"customer": agency, "provider": provider, "shared": f"{agency} and {provider}"}
+    return names.get((data.get("help_desk") or {}).get("operated_by", ""), "")
+
+
 def _names(people: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(p["name"] for p in people)
 
@@ -91,26 +106,17 @@ def _names(people: Sequence[Mapping[str, Any]]) -> str:
 def _responsibilities(data: Mapping[str, Any], by_role: Mapping[str, list[Mapping[str, Any]]]) -> list[dict[str, str]]:
     """Who does what in M&O (the seed's M&O Strategy issues), only where the answers say who."""
     ops = data.get("operations") or {}
-    desk = data.get("help_desk") or {}
     contractor = data["contractor"]["mo"]
     approvers = sorted({c["approver"] for c in data.get("change_types") or [] if c.get("approver")})
     owners = sorted({o["owner"] for o in ops.values() if o and o.get("owner")})
     desk_people = _names(by_role.get("help_desk") or [])
-    agency = data["agency"]["short_name"]
-    desk_party = {"customer": agency, "provider": contractor["name"], "shared": f"{agency} and {contractor['name']}"}
     rows = [
         ("Change analysis and approval", _join("Change Control Board", _names(by_role.get("ccb_member") or []), True)),
         ("Approval of each type of change", ", ".join(approvers)),
         ("Maintenance, fixes and releases", contractor["name"]),
         ("Day-to-day operations", ", ".join(owners)),
-        (
-            "Equipment maintenance and its schedule",
-            (ops.get("equipment_maintenance") or {}).get("owner", ""),
-        ),
-        (
-            "Help desk",
-            _join(desk_party.get(desk.get("operated_by", ""), ""), desk_people),
-        ),
+        ("Equipment maintenance and its schedule", (ops.get("equipment_maintenance") or {}).get("owner", "")),
+        ("Help desk", _join(_operator(data), desk_people)),
         ("Customer support and user training", _names(by_role.get("customer_services_manager") or [])),
         ("Customer liaison", _names(by_role.get("executive_customer_liaison") or [])),
         ("Information security", _names(by_role.get("security_officer") or [])),

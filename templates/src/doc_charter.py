@@ -183,8 +183,7 @@ def build() -> DocxDocument:
       {note("tools")}{{% elif changes_since_acquisition is defined and changes_since_acquisition.tools is defined
       %}}No change since acquisition{{% else %}}Due by {{{{ phase.exit|longdate }}}}{{% endif %}}
     Verify the help desk and the problem escalation process ¦ {{% if help_desk is defined and help_desk.operated_by
-      is defined %}}Run by {{{{ {{'customer': agency.short_name, 'provider': contractor.mo.name, 'shared':
-      agency.short_name ~ ' and ' ~ contractor.mo.name}}[help_desk.operated_by] }}}}{{{{ ', ' ~ help_desk.hours if
+      is defined %}}Run by {{{{ help_desk_operator }}}}{{{{ ', ' ~ help_desk.hours if
       help_desk.hours is defined else '' }}}}{{% else %}}No help desk recorded yet{{% endif %}}
     Verify the operational processes for monitoring the system ¦ {{% set ready =
       processes|selectattr('in_place')|map(attribute='label')|list %}}{{% set open =

@@ -171,8 +171,7 @@ def build() -> DocxDocument:
     %if help_desk is defined
     [[ 2.0 4.5 keep
     Item ¦ Arrangement
-    [if help_desk.operated_by is defined] **Operated by** ¦ {{ {'customer': agency.short_name, 'provider':
-      contractor.mo.name, 'shared': agency.short_name ~ ' and ' ~ contractor.mo.name}[help_desk.operated_by] }}
+    [if help_desk.operated_by is defined] **Operated by** ¦ {{ help_desk_operator }}
     [if help_desk.hours is defined] **Available** ¦ {{ help_desk.hours }}
     [if help_desk.response_time is defined] **Response time** ¦ {{ help_desk.response_time }}
     ]]
