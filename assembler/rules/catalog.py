@@ -110,6 +110,7 @@ def _load(agency: Path | None) -> Catalog:
     memo = cache.key("catalog", Path(__file__).read_bytes(), *(path.read_bytes() for path in found.files))
     ctx = _Checker(problems, cache.load("rules", memo) or {})
     deliverables = []
+    kinds = answers.schema()["phase"]["schema"]["kind"]["allowed"]  # what `phases` may name
     for entry in found.deliverables:
         where = "deliverables[" + str(entry.key[-1]) + "]"
         missing = [k for k in ("id", "title", "template", "output", "rule") if not entry.get(k)]
@@ -129,7 +130,6 @@ def _load(agency: Path | None) -> Catalog:
                     ("output",), f"{where}.output", f"{output!r}: a plain file name with the template's extension"
                 )
             )
-        kinds = answers.schema()["phase"]["schema"]["kind"]["allowed"]
         phases = entry.get("phases") or []
         if not isinstance(phases, list) or any(k not in kinds for k in phases):
             problems.append(entry.problem(("phases",), f"{where}.phases", f"a list of phase kinds: {', '.join(kinds)}"))
