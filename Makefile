@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/assembler build answers/example.yaml -o $(OUT)
+	$(BIN)/assembler build answers/*.yaml -o $(OUT)
 	@echo
-	@echo "Package written to $(OUT)/; try: $(BIN)/assembler plan answers/example.yaml"
+	@echo "Packages written to $(OUT)/, one folder per example; try: $(BIN)/assembler plan answers/example.yaml"
 	@echo "In a browser: $(BIN)/assembler serve, then open http://127.0.0.1:8000"
 
 lint: setup
@@ -33,6 +33,8 @@ test: lint
 templates: setup
 	$(PY) templates/src/make_docx_templates.py
 	$(PY) templates/src/make_xlsx_template.py
+	$(PY) templates/src/make_checklist_template.py
+	$(PY) templates/src/make_pptx_template.py
 
 bench: setup
 	$(PY) benchmarks/bench_build.py

@@ -56,13 +56,16 @@ def load(
     from assembler.rules import catalog
 
     ans = answers.validated(typed if typed is not None else answers.read(path, defaults))
-    problems = [
-        Problem(*ans.locate(path), answers.dotted(path), message) for path, message in order.check_all(ans.data)
+    whole, stage = catalog.load(templates), ans.data["phase"]
+    found = [*order.check_all(ans.data)]  # and the phase kind and key tasks, against the life cycles
+    found += [
+        (("phase", *sub), message) for sub, message in whole.lifecycles.check(stage["kind"], stage.get("key_tasks"))
     ]
+    problems = [Problem(*ans.locate(path), answers.dotted(path), message) for path, message in found]
     problems.sort(key=lambda p: (p.file != ans.source, p.file, p.line or 0))
     if problems:
         raise InputError(f"{ans.source}: {len(problems)} problem(s)", problems)
-    cat = catalog.load(templates).for_phase(ans.data["phase"]["kind"])
+    cat = whole.for_phase(stage["kind"])
     return ans, cat, rules.decide(ans.data, cat)
 
 
@@ -139,11 +142,7 @@ def _statuses(previous: Mapping[str, Any]) -> tuple[Status, ...]:
 
 def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list[package.Document]:
     """Every needed deliverable, rendered and normalised (deterministic bytes)."""
-    from assembler.render import (
-        context,
-        excel,  # heavy libraries load only when rendering
-        word,
-    )
+    from assembler.render import context, kinds  # heavy libraries load only when rendering
     from assembler.templating import sandbox
 
     docs = []
@@ -152,9 +151,11 @@ def render(ans: answers.Answers, cat: catalog.Catalog, plan: rules.Plan) -> list
         if plan.get(item.id).action == "not needed":
             continue
         ctx = context.for_item(common, item)
-        renderer = excel.render_parts if item.kind == "xlsx" else word.render_parts
-        parts = renderer(item.template, ctx)
-        blob = package.normalize_parts(parts, ctx["doc"]["title"], ans.data["phase"]["document_date"])
+        made = kinds.render(item.kind, item.template, ctx)
+        if made is None:  # the rules decide these away first; nothing to make of the answers
+            continue
+        date = ans.data["phase"]["document_date"]
+        blob = made if isinstance(made, bytes) else package.normalize_parts(made, ctx["doc"]["title"], date)
         sandbox.check_size(item.template.name, blob)
         docs.append(package.Document(item.output, blob, hashlib.sha256(blob).hexdigest()))
     return docs

@@ -90,7 +90,9 @@ def test_error_names_the_file_the_value_came_from(tmp_path: Path) -> None:
     fixed.write_text(fixed.read_text(encoding="utf-8") + "\nphase:\n  kind: mo_pre_initiation\n", encoding="utf-8")
     proc = run_batch(src, "-o", tmp_path / "out", "--jobs", "1")
     assert proc.returncode == 1
-    assert f"{defaults}:{line}: phase.kind: 'maintenance' is not allowed" in proc.stderr
+    assert f"{defaults}:{line}: phase.kind: unknown phase kind 'maintenance'" in proc.stderr
+    rows = [row for row in proc.stdout.splitlines() if "│ failed" in row]
+    assert len(rows) == 2 and all("│ maintenance " in row for row in rows)  # the phase as typed: no life cycle has it
     assert "1 built, 0 unchanged, 2 failed" in proc.stdout
     assert (tmp_path / "out" / "dhs0001-ecs0001" / "manifest.json").is_file()
 
@@ -107,7 +109,7 @@ def test_unchanged_agencies_are_skipped_and_only_changed_documents_rewritten(tmp
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
     # A new default meeting room: agencies 1 and 4 give their own room, so nothing of theirs
-    # changes; the others get a new agenda, and only the agenda.
+    # changes; the others get a new agenda, invitation and deck (the three name the room), and only those.
     defaults = src / "_defaults.yaml"
     text = defaults.read_text(encoding="utf-8")
     defaults.write_text(text.replace("Conference Room 3B", "Conference Room 5C"), encoding="utf-8")
@@ -120,7 +122,8 @@ def test_unchanged_agencies_are_skipped_and_only_changed_documents_rewritten(tmp
         if i % 3 == 1:
             assert changed == set(), i
         else:
-            assert changed == {"05-Launch-Meeting-Agenda.docx", "manifest.json"}, i
+            meeting = {"05-Launch-Meeting-Agenda.docx", "05-Launch-Meeting.ics", "05-Launch-Meeting-Deck.pptx"}
+            assert changed == meeting | {"manifest.json"}, i
             agenda = next(d for d in manifest["documents"] if d["file"] == "05-Launch-Meeting-Agenda.docx")
             assert agenda["decision"] == "generate"
         assert_complete(folder)
@@ -242,3 +245,43 @@ def test_a_worker_that_dies_costs_only_its_own_agency(
     assert all(o.status in ("built", "unchanged") and o.package for o in others)
     for o in others:
         assert_complete(tmp_path / "out" / str(o.package))
+
+
+def test_agencies_at_different_phases_show_each_phase_and_its_key_tasks(tmp_path: Path) -> None:
+    from assembler.rules import catalog
+
+    from conftest import ANSWERS
+
+    src = tmp_path / "agencies"
+    src.mkdir()
+    (src / "state-mo.yaml").write_bytes((ANSWERS / "example.yaml").read_bytes())
+    (src / "federal-pmo.yaml").write_bytes((ANSWERS / "federal-hr-migration.yaml").read_bytes())
+    text = (ANSWERS / "federal-hr-migration.yaml").read_text(encoding="utf-8")
+    selection = text.replace("  kind: pmo_integration\n", '  kind: m3_selection\n  key_tasks: ["2.3", "2.4"]\n', 1)
+    selection = selection.replace("  acronym: ", "  acronym: SEL", 1)  # its own package
+    assert "m3_selection" in selection and "acronym: SEL" in selection
+    (src / "federal-selection.yaml").write_text(selection, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_batch(src, "-o", out, "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    known = catalog.load().lifecycles
+    lines = proc.stdout.splitlines()
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+    rows = {row[0]: row for row in cells}
+    header = next(line for line in lines if line.startswith("┃"))
+    assert [c.strip() for c in header.split("┃")[1:-1]][:4] == ["Agency file", "Package", "Phase", "Status"]
+    m0 = known.phase("mo_pre_initiation")
+    assert rows["state-mo.yaml"][2] == f"{m0.title}: all {len(m0.key_tasks)} key tasks"
+    assert rows["federal-pmo.yaml"][2] == f"{known.phase('pmo_integration').title}: 3.1"
+    assert rows["federal-selection.yaml"][2] == f"{known.phase('m3_selection').title}: 2.3, 2.4"
+    assert all(row[3] == "built" for row in rows.values()) and len(rows) == 3
+    built = {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert len(built) == 3
+    for name in built:
+        manifest = json.loads((out / name / "manifest.json").read_text(encoding="utf-8"))
+        kind = manifest["answers"]["values"]["phase.kind"]
+        documents = {d["file"] for d in manifest["documents"]}
+        assert ("07-MO-Plan.docx" in documents) == (kind == "mo_pre_initiation"), name
+    again = run_batch(src, "-o", out)  # found unchanged without validating: the phase is still shown
+    assert again.returncode == 0 and "0 built, 3 unchanged, 0 failed" in again.stdout
+    assert f"│ {known.phase('m3_selection').title}: 2.3, 2.4 " in again.stdout

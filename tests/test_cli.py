@@ -41,11 +41,16 @@ def test_build_writes_every_deliverable_and_a_manifest(built):
     folder = built / PACKAGE
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
+        "00-Phase-Checklist-Summary.docx",
+        "00-Phase-Checklist.xlsx",
         "01-Charter.docx",
         "02-Resource-Management-Plan.docx",
         "03-Master-Schedule.xlsx",
+        "03-Master-Schedule.xml",
         "04-Business-Continuity-Plan-Outline.docx",
         "05-Launch-Meeting-Agenda.docx",
+        "05-Launch-Meeting-Deck.pptx",
+        "05-Launch-Meeting.ics",
         "06-Plan-Review-Register.docx",
         "07-MO-Plan.docx",
         "manifest.json",
@@ -58,7 +63,7 @@ def test_build_writes_every_deliverable_and_a_manifest(built):
         import hashlib
 
         assert hashlib.sha256(data).hexdigest() == doc["sha256"]
-        assert doc["template"].startswith(("docx/", "xlsx/"))
+        assert doc["template"].startswith(("docx/", "xlsx/", "pptx/", "ics/", "xml/"))
         assert len(doc["template_sha256"]) == 64 and len(doc["answers_sha256"]) == 64
         assert doc["decision"] == "generate" and doc["reasons"]
     cm = next(p for p in manifest["plans"] if p["id"] == "configuration_management")
@@ -130,8 +135,9 @@ def test_not_needed_documents_are_absent_and_explained(tmp_path):
     assert (folder / "05-Launch-Meeting-Agenda.docx").exists()  # no meeting planned yet: a draft agenda
     assert not (folder / "04-Business-Continuity-Plan-Outline.docx").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert {d["id"] for d in manifest["not_needed"]} == {"continuity_plan"}
-    assert "in place" in " ".join(manifest["not_needed"][0]["reasons"])
+    assert {d["id"] for d in manifest["not_needed"]} == {"continuity_plan", "launch_invitation"}  # no date yet
+    continuity = next(d for d in manifest["not_needed"] if d["id"] == "continuity_plan")
+    assert "in place" in " ".join(continuity["reasons"])
     # a deliverable of another phase kind is not listed at all
     assert not {"program_charter", "qasp"} & {d["id"] for d in manifest["documents"] + manifest["not_needed"]}
 
@@ -228,6 +234,18 @@ def test_help_and_version():
     proc = run("--help")
     assert proc.returncode == 0 and "build" in proc.stdout and "plan" in proc.stdout
     assert run("--version").stdout.strip().startswith("assembler")
+
+
+def test_every_command_is_in_the_readme_table_and_the_help():
+    from assembler.cli.commands import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Commands") : readme.index("Exit codes:")]
+    shown = run("--help").stdout
+    for name in cli.commands:
+        assert f"| `assembler {name}" in table, name
+        assert f"  {name} " in shown, name
+    assert "| `assembler phases [KIND_OR_LIFE_CYCLE] [--json] [--templates DIR]` |" in table
 
 
 def test_render_one_template_with_answers_and_raw(tmp_path):

@@ -200,3 +200,30 @@ def test_textconv_makes_git_diff_readable(tmp_path):
     ).stdout
     assert "-The board meets every month." in shown and "+The board meets every week." in shown
     assert "| Linh Tran | Chair |" in cli("textconv", str(repo / "plan.docx")).stdout
+
+
+def test_a_moved_milestone_is_named_in_every_file_that_shows_it(tmp_path):
+    """The launch meeting moves a week: the workbook, the MS Project schedule, the invitation and
+    the deck each say where."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    pipeline.build(EXAMPLE, old)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    moved = text.replace(
+        "    start: 2027-03-03\n    finish: 2027-03-03\n", "    start: 2027-03-10\n    finish: 2027-03-10\n"
+    )
+    moved = moved.replace("launch_meeting:\n  date: 2027-03-03\n", "launch_meeting:\n  date: 2027-03-10\n")
+    assert moved.count("2027-03-10") == 3
+    (tmp_path / "a.yaml").write_text(moved, encoding="utf-8")
+    pipeline.build(tmp_path / "a.yaml", new)
+    report = diff.compare(old / "cdhs-cascade", new / "cdhs-cascade")
+    where = {(c.document, c.where) for c in report.changes}
+    by_doc = {c.document for c in report.changes}
+    assert {"03-Master-Schedule.xlsx", "03-Master-Schedule.xml", "05-Launch-Meeting.ics"} <= by_doc
+    assert "05-Launch-Meeting-Deck.pptx" in by_doc
+    assert ("05-Launch-Meeting.ics", "event 1, DTSTART;TZID=America/Los_Angeles") in where
+    task = next(c for c in report.changes if c.document == "03-Master-Schedule.xml" and "'1.3'" in c.where)
+    assert "2027-03-03" in task.old and "2027-03-10" in task.new
+    deck = [c for c in report.changes if c.document == "05-Launch-Meeting-Deck.pptx"]
+    assert any("March 10, 2027" in (c.new or "") for c in deck), deck
+    cells = [c for c in report.changes if c.document == "03-Master-Schedule.xlsx"]
+    assert any(c.where == "Schedule!E10" and (c.old, c.new) == ("03/03/2027", "03/10/2027") for c in cells), cells

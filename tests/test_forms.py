@@ -1,9 +1,11 @@
 """Form posts into answer trees (as typed) and each field's problems, from the question data."""
 
-from assembler.interview import forms, questions
+from assembler.interview import forms, questions, stages
 from assembler.interview.form_views import Builder
+from assembler.rules import catalog, phases
 
-STEPS = {s.key: s for s in forms.steps(questions.load())}
+INTERVIEW = questions.load(stages=stages.of(catalog.load().lifecycles, phases.stage))  # as the pages ask it
+STEPS = {s.key: s for s in forms.steps(INTERVIEW)}
 
 
 def read(key, form, tree=None):
@@ -84,23 +86,28 @@ def test_problems_are_the_cli_messages_next_to_each_field():
 
 def test_conditions_hide_questions_until_they_apply():
     step = STEPS["contractor"]
-    hours = {"contractor": {"funding": {"model": "hours"}}}
+    hours = {"phase": {"kind": "mo_pre_initiation"}, "contractor": {"funding": {"model": "hours"}}}
     shown = Builder(hours, {})
     shown.step(step)
     assert "contractor.funding.authorized_hours" in shown.shown
     assert "contractor.funding.authorized_dollars" not in shown.shown
     assert "contractor.block_cycles.0.hours" in shown.shown
+    # block cycles are how M&O releases changes: not asked in an M3 phase
+    m3 = Builder({**hours, "phase": {"kind": "m3_selection"}}, {})
+    m3.step(step)
+    assert "contractor.funding.authorized_hours" in m3.shown
+    assert not any(key.startswith("contractor.block_cycles") for key in m3.shown)
 
 
 def test_whole_file_problems_name_the_step_to_correct():
-    found = forms.whole({"agency": {"name": "A"}}, questions.load())
+    found = forms.whole({"agency": {"name": "A"}}, INTERVIEW)
     assert ("agency", "agency.short_name", "is required but missing") in [(s.key, p, m) for s, p, m in found]
     assert any(s.key == "schedule" for s, _, _ in found)
 
 
 def test_dates_out_of_order_are_shown_at_the_later_field_with_the_rows_named():
     tree = {
-        "phase": {"start": "2027-01-04", "exit": "2026-12-01", "mo_start": "2026-12-01"},
+        "phase": {"kind": "mo_pre_initiation", "start": "2027-01-04", "exit": "2026-12-01", "mo_start": "2026-12-01"},
         "contractor": {
             "mo": {"start": "2027-01-04", "end": "2026-01-01"},
             "block_cycles": [{"name": "Spring", "start": "2027-04-01", "finish": "2027-03-01"}],
@@ -142,3 +149,40 @@ def test_a_group_that_opens_with_its_yes_no_question_is_asked_without_a_gate_bef
     assert "changes_since_acquisition" not in left_empty  # unanswered: left out, not a problem
     said_no = read("changes_since_acquisition", {"changes_since_acquisition.staffing.changed": ["No"]})
     assert said_no["changes_since_acquisition"] == {"staffing": {"changed": "No"}}
+
+
+def test_the_phase_page_offers_the_kinds_then_the_chosen_phases_key_tasks():
+    view = Builder({}, {}).step(STEPS["phase"])
+    kind = view.items[0]
+    assert (
+        kind.name == "phase.kind"
+        and kind.kind == "choice"
+        and len(kind.choices) == len(catalog.load().lifecycles.kinds)
+    )
+    assert "phase.key_tasks" not in [f.name for f in view.items]  # no phase chosen yet
+    engagement = Builder({"phase": {"kind": "m3_engagement"}}, {}).step(STEPS["phase"])
+    tasks = next(f for f in engagement.items if f.name == "phase.key_tasks")
+    assert tasks.kind == "checklist" and len(tasks.choices) == 16
+    assert tasks.choices[0] == ("3.1", "3.1 Integrate Program Management Office Structures")
+    m0 = Builder({"phase": {"kind": "mo_pre_initiation"}}, {}).step(STEPS["phase"])
+    names = [f.name for f in m0.items]
+    assert "phase.key_tasks" not in names and "phase.mo_start" in names  # M0's key tasks are all under way
+
+
+def test_ticked_key_tasks_are_written_as_strings_and_a_typo_is_refused_at_the_field():
+    before = {"phase": {"kind": "m3_selection"}}
+    form = {"present": ["phase.key_tasks"], "phase.key_tasks": ["2.3", "2.4"], "more:phase.key_tasks": [""]}
+    tree = read("phase", form, before)
+    assert tree["phase"]["key_tasks"] == ["2.3", "2.4"] and all(type(t) is str for t in tree["phase"]["key_tasks"])
+    assert "phase.key_tasks" not in forms.problems(STEPS["phase"], tree)
+    typo = read("phase", {**form, "more:phase.key_tasks": ["2.33"]}, before)
+    assert typo["phase"]["key_tasks"] == ["2.3", "2.4", "2.33"]
+    title = catalog.load().phase("m3_selection").title
+    assert forms.problems(STEPS["phase"], typo)["phase.key_tasks"] == [
+        f"'2.33' is not a key task of {title} (did you mean '2.3'?)"
+    ]
+    none = forms.problems(STEPS["phase"], before)["phase.key_tasks"]
+    assert none[0].startswith(f"name the key tasks under way in {title}")
+    assert "phase.key_tasks" not in forms.problems(STEPS["phase"], {"phase": {"kind": "pmo_integration"}})
+    whole = forms.whole(typo, INTERVIEW)
+    assert (STEPS["phase"], "phase.key_tasks[2]") in [(s, p) for s, p, _ in whole]

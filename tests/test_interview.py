@@ -9,8 +9,9 @@ import pytest
 from docx import Document
 
 from assembler import answers
-from assembler.interview import questions
+from assembler.interview import questions, stages
 from assembler.interview import terminal as interview
+from assembler.rules import catalog, phases
 
 from conftest import soffice_convert
 
@@ -20,13 +21,7 @@ AGENCY = 'Bayview County Social Services & Health <"Dept">'
 # The interview as a user answers it: (text of the prompt, what is typed). Prompts not listed
 # get an empty line, which accepts the default or leaves an optional answer out.
 NEW_CONTRACTOR = [
-    ("Agency's full name", AGENCY),
-    ("Short name", "BCSS"),
-    ("Level of government", "county"),
-    ("System's full name", "Client Benefits Portal"),
-    ("System's acronym", "CBP"),
-    ("What the system does", "Eligibility intake for county residents"),
-    ("Which phase", "1"),
+    ("Which phase", "1"),  # M&O Pre-Initiation: its key tasks are all under way, none to choose
     ("Phase start date", "2027-02-30"),  # refused: not a real date, asked again
     ("Phase start date", "2027-02-01"),
     ("Phase exit date", "2027-01-15"),  # refused: before the phase start, asked again
@@ -41,6 +36,12 @@ NEW_CONTRACTOR = [
     ("  2.", ""),
     ("  1.", "Technology refresh"),
     ("  2.", ""),
+    ("Agency's full name", AGENCY),
+    ("Short name", "BCSS"),
+    ("Level of government", "county"),
+    ("System's full name", "Client Benefits Portal"),
+    ("System's acronym", "CBP"),
+    ("What the system does", "Eligibility intake for county residents"),
     ("Contractor's or provider's name", "Acme Ops"),
     ("development contractor?", "y"),
     ("Development contractor's name", "Beta Build Co"),
@@ -121,6 +122,19 @@ def same_contractor(script):
     return out
 
 
+def m3_selection(script):
+    """A federal agency at M3 Phase 2 (Selection), key tasks 2.3 and 2.4, a typo refused first."""
+    out = []
+    for prompt, typed in script:
+        if prompt == "Which phase":
+            out += [(prompt, "m3_selection"), ("numbers or ids", "2.3, 2.33"), ("numbers or ids", "2.3,2.4")]
+        elif prompt == "Level of government":
+            out.append((prompt, "federal"))
+        elif prompt != "Date M&O begins":  # asked in the HHSDC M&O life cycle only
+            out.append((prompt, typed))
+    return out
+
+
 def lines_for(script):
     """The lines a user pipes in for this script, and the answers the interview makes of them."""
     todo, lines = list(script), []
@@ -132,7 +146,8 @@ def lines_for(script):
         lines.append(typed)
         return typed
 
-    raw = interview.run(questions.load(), interview.Terminal(say=lambda _: None, read=read))
+    asked = questions.load(stages=stages.of(catalog.load().lifecycles, phases.stage))  # as the command asks it
+    raw = interview.run(asked, interview.Terminal(say=lambda _: None, read=read))
     assert not todo, f"never asked: {todo[:3]}"
     return raw, "\n".join(lines) + "\n"
 
@@ -211,6 +226,36 @@ def test_piped_interview_where_the_developer_stays_on_takes_the_other_path(tmp_p
     assert "To be set" in "\n".join(p.text for t in agenda.tables for r in t.rows for p in r.cells[-1].paragraphs)
 
 
+def test_piped_interview_for_an_m3_selection_asks_the_phase_and_its_key_tasks_first(tmp_path):
+    raw, stdin = lines_for(m3_selection(NEW_CONTRACTOR))
+    target = tmp_path / "selection.yaml"
+    proc = run("interview", "-o", str(target), stdin=stdin)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    shown = proc.stdout
+    assert shown.index("Which phase is starting") < shown.index("Agency's full name")
+    known = catalog.load().lifecycles
+    for kind, label in stages.of(known, phases.stage).kinds:  # every phase kind offered, by its label
+        assert f") {label}\n" in shown, kind
+    selection = known.phase("m3_selection")
+    for task in selection.key_tasks:  # then the chosen phase's key tasks as a checklist
+        assert f") {task.id} {task.name}\n" in shown
+    assert f"! '2.33' is not a key task of {selection.title} (did you mean '2.3'?)" in shown
+    assert "Date M&O begins" not in shown and "Block cycles" not in shown  # the M&O life cycle's questions
+    tree = answers.read_tree(target)[0]
+    assert tree == raw and tree["phase"]["kind"] == "m3_selection" and tree["phase"]["key_tasks"] == ["2.3", "2.4"]
+    assert '  key_tasks:\n    - "2.3"\n    - "2.4"\n' in target.read_text(encoding="utf-8")  # strings, not numbers
+
+    decisions = plan_of(target)
+    assert decisions["program_management_plan"]["action"] == "generate"
+    assert "mo_plan" not in decisions and "charter" not in decisions  # the M&O documents are not this phase's
+    out = tmp_path / "out"
+    proc = run("build", str(target), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    plan = Document(str(out / "bcss-cbp" / "07-Program-Management-Plan.docx"))
+    body = "\n".join(p.text for p in plan.paragraphs)
+    assert AGENCY in body and "Client Benefits Portal" in body
+
+
 @pytest.mark.parametrize("name", ["example.yaml", "dmv-continuing-contractor.yaml", "federal-hr-migration.yaml"])
 def test_revisiting_a_file_keeps_every_answer_as_its_default(tmp_path, name):
     copy = tmp_path / name
@@ -221,11 +266,21 @@ def test_revisiting_a_file_keeps_every_answer_as_its_default(tmp_path, name):
     assert f"[{answers.read_tree(copy)[0]['agency']['name']}]" in proc.stdout  # offered as the default
 
 
+def test_key_tasks_given_for_a_phase_that_needs_none_are_kept_when_revisiting(tmp_path):
+    copy = tmp_path / "m0.yaml"
+    text = (ROOT / "answers" / "example.yaml").read_text(encoding="utf-8")
+    copy.write_text(text.replace("  kind: mo_pre_initiation\n", '  kind: mo_pre_initiation\n  key_tasks: ["M0.3"]\n'))
+    proc = run("interview", "--from", str(copy), stdin="\n" * 3000)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    assert "Key tasks under way" not in proc.stdout  # M0's key tasks are all under way: nothing is asked
+    assert answers.read_tree(copy)[0]["phase"]["key_tasks"] == ["M0.3"]
+
+
 def test_input_that_ends_early_writes_nothing(tmp_path):
     target = tmp_path / "partial.yaml"
-    proc = run("interview", "-o", str(target), stdin="Cascadia DHS\nCDHS\n")
+    proc = run("interview", "-o", str(target), stdin="1\n2027-02-01\n")
     assert proc.returncode == 1
-    assert "the input ended before the interview was complete (at: Level of government:)" in proc.stderr
+    assert "the input ended before the interview was complete (at: Phase exit date (YYYY-MM-DD):)" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not target.exists() and list(tmp_path.iterdir()) == []
 

@@ -38,7 +38,7 @@ RANKS = {
 
 # Each library the house style keeps behind one module (or one subpackage's modules).
 OWNERS = {
-    "click": {"cli.commands"},
+    "click": {"cli.commands", "cli.schedule_cmd"},
     "docxtpl": {"render.word"},
     "docx": {"render.word"},
     "openpyxl": {"render.excel", "render.excel_xml", "render.excel_out"},
@@ -47,6 +47,8 @@ OWNERS = {
     "distributed": {"batch.run"},
     "python_redlines": {"review.redline"},
     "pikepdf": {"package.pdf"},
+    "pptx": {"render.slides"},
+    "icalendar": {"render.calendar"},
     "fastapi": {"web.app", "web.common", "web.pages", "web.review", "web.downloads", "web.api"},
 }
 

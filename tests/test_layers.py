@@ -60,8 +60,9 @@ def test_init_templates_then_one_override_changes_only_that_document(tmp_path):
 
     assert run("init-templates", str(agency)).returncode == 1  # not empty: refused
     proc = run("init-templates", str(agency), "--force")
-    ours = [*(ROOT / "templates").glob("*/*.*x"), *(ROOT / "templates").glob("*.yaml")]  # docx, xlsx and data
-    assert len(ours) == 15 and proc.returncode == 0 and f"copied {len(ours)} files" in proc.stdout
+    ours = [p for kind in ("docx", "xlsx", "pptx", "ics", "xml") for p in (ROOT / "templates" / kind).glob(f"*.{kind}")]
+    ours += [*(ROOT / "templates").glob("*.yaml"), *(ROOT / "templates" / "phases").glob("*.yaml")]  # data
+    assert len(ours) >= 17 and proc.returncode == 0 and f"copied {len(ours)} files" in proc.stdout
     assert (agency / "docx" / "charter.docx").read_bytes() == (ROOT / "templates/docx/charter.docx").read_bytes()
 
 
@@ -87,10 +88,11 @@ def test_agency_entries_replace_ours_by_id_and_add_theirs(tmp_path):
         '        because: "{{ people | length }} people govern"\n'
     )
     cat = catalog.load(agency)
-    assert [d.id for d in cat.deliverables][-2:] == ["qasp", "governance_plan"]  # theirs after all of ours
+    assert [d.id for d in cat.deliverables][-1] == "governance_plan"  # theirs after all of ours
     assert cat.deliverable("charter").output == "01-Agency-Charter.docx"
     assert cat.deliverable("charter").source == "built-in"  # the agency has no charter.docx: ours is used
-    assert len(cat.plans) == 10 and cat.files[-2:] == (agency / "catalog.yaml", agency / "rules.yaml")
+    assert len(cat.plans) == 10 and cat.files[-4:-2] == (agency / "catalog.yaml", agency / "rules.yaml")
+    assert [p.name for p in cat.files[-2:]] == ["hhsdc-mo.yaml", "m3.yaml"]  # our life cycles, read last
 
 
 def test_errors_in_the_agency_folder_name_file_and_line(tmp_path):
@@ -235,6 +237,6 @@ def test_a_deliverable_of_one_phase_kind_is_left_out_of_the_others(tmp_path):
     catalog._load.cache_clear()
     with pytest.raises(CatalogError) as caught:
         catalog.load(agency)
-    assert "deliverables[0].phases: a list of phase kinds: mo_pre_initiation, pmo_integration" in str(
+    assert "deliverables[0].phases: a list of phase kinds or life cycles: mo_pre_initiation, m3_assessment" in str(
         [str(p) for p in caught.value.problems]
     )

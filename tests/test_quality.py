@@ -154,7 +154,9 @@ def wrapped_lines(ws: Worksheet, cell) -> int:
             columns = [ws.cell(1, c).column_letter for c in range(merged.min_col, merged.max_col + 1)]
     width = sum(ws.column_dimensions[c].width or DEFAULT_WIDTH for c in columns)
     per_line = width * CHARS_PER_WIDTH
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(cell.value).split("\n"))
+    # a space is about a third of an average character wide: the indent of a WBS level is narrow
+    size = [len(part.lstrip()) + (len(part) - len(part.lstrip())) / 3 for part in str(cell.value).split("\n")]
+    return sum(max(1, math.ceil(n / per_line)) for n in size)
 
 
 names = pytest.mark.parametrize("name", [p.name for p in ALL_ANSWERS])

@@ -68,8 +68,8 @@ def test_one_accountable_per_activity_and_one_column_per_person(plans, stem):
     for person in data["people"]:
         if person["role"] == "qa_ivv":
             ivv = next(k for k, names in legend.items() if person["name"] in names)
-            row = next(r for r in rows if "IV&V" in r[0])
-            assert row[2 + keys.index(ivv)] == "R", "the IV&V lead does the IV&V review"
+            for row in [r for r in rows if "IV&V" in r[0]]:  # M3 phases without IV&V work have no such row
+                assert row[2 + keys.index(ivv)] == "R", "the IV&V lead does the IV&V review"
 
 
 def test_shared_roles_split_and_the_matrices_follow_the_answers(plans):

@@ -53,6 +53,11 @@ def test_new_contractor_path(cat):
         "launch_agenda",
         "plan_register",
         "mo_plan",
+        "phase_checklist",
+        "phase_checklist_workbook",
+        "launch_invitation",
+        "launch_deck",
+        "master_schedule_project",
     }
 
 

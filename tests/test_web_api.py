@@ -34,11 +34,16 @@ def test_post_an_answer_file_then_read_plan_manifest_documents_and_zip(tmp_path)
         assert build["status"] == "done" and build["package"] == "cdhs-cascade" and build["build"] == 1
         files = {d["file"]: d for d in build["documents"]}
         assert set(files) == {
+            "00-Phase-Checklist-Summary.docx",
+            "00-Phase-Checklist.xlsx",
             "01-Charter.docx",
             "02-Resource-Management-Plan.docx",
             "03-Master-Schedule.xlsx",
+            "03-Master-Schedule.xml",
             "04-Business-Continuity-Plan-Outline.docx",
             "05-Launch-Meeting-Agenda.docx",
+            "05-Launch-Meeting-Deck.pptx",
+            "05-Launch-Meeting.ics",
             "06-Plan-Review-Register.docx",
             "07-MO-Plan.docx",
         }
@@ -52,10 +57,10 @@ def test_post_an_answer_file_then_read_plan_manifest_documents_and_zip(tmp_path)
         plan = client.get(build["links"]["plan"]).json()
         charter = next(d for d in plan["deliverables"] if d["id"] == "charter")
         assert charter["action"] == "generate"
-        assert charter["reasons"][0]["answers"] == {"phase.kind": "mo_pre_initiation"}
+        assert charter["reasons"][0]["answers"] == {"phase.kind": "mo_pre_initiation", "phase.key_tasks": "(not given)"}
         assert len(plan["plans"]) == 10
         archive = zipfile.ZipFile(io.BytesIO(client.get(build["links"]["zip"]).content))
-        assert sorted(archive.namelist())[0] == "cdhs-cascade/01-Charter.docx"
+        assert sorted(archive.namelist())[0] == "cdhs-cascade/00-Phase-Checklist-Summary.docx"
         ws = build["workspace"]
         assert client.get(f"/api/workspaces/{ws}/builds").json()[0]["build"] == 1
         assert client.get(f"/api/workspaces/{ws}/builds/1").json()["status"] == "done"
@@ -139,7 +144,7 @@ def test_missing_things_are_404_and_an_incomplete_draft_has_no_plan(client):
     store.save_answers(store.workspace(ws), {"agency": {"name": "A"}}, "partial")
     incomplete = client.get(f"/api/workspaces/{ws}/plan")
     assert incomplete.status_code == 422
-    missing = {"path": "agency.short_name", "message": "is required but missing", "step": 1}
+    missing = {"path": "agency.short_name", "message": "is required but missing", "step": 2}  # the phase is step 1
     assert missing in incomplete.json()["problems"]
 
 

@@ -230,19 +230,8 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     u.shot("workspace-empty")
     u.press("Start the interview")
 
-    # 1-2: agency and system
-    u.type("Agency's full name", "Cascadia Department of Human Services")
-    u.type("Short name or initials", "CDHS")
-    u.choose("Level of government", "State")
-    u.shot("step-agency")
-    u.next_step("The agency")
-    u.type("System's full name", "Case and Benefits Eligibility System")
-    u.type("System's acronym", "CASCADE")
-    u.type("What the system does and who uses it", "Eligibility for food, cash & medical aid <statewide>")
-    u.next_step("The system")
-
-    # 3: the phase, with dates in the wrong order that the form refuses next to the field
-    u.choose("Which phase is starting", "M&O Pre-Initiation (the system moves into maintenance and operations)")
+    # 1: the phase first, with dates in the wrong order that the form refuses next to the field
+    u.choose("Which phase is starting", "M&O Pre-Initiation (HHSDC Best Practices, Maintenance and Operations)")
     assert u.by_label("Phase start date").get_attribute("type") == "date"  # type: ignore[attr-defined]
     u.type("Phase start date", "2027-04-15")
     u.type("Phase exit date", "2027-03-31")
@@ -268,6 +257,17 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     u.type("Phase start date", "2027-01-04")
     u.type("Date M&O begins", "2027-04-01")
     u.next_step("The phase")
+
+    # 2-3: agency and system
+    u.type("Agency's full name", "Cascadia Department of Human Services")
+    u.type("Short name or initials", "CDHS")
+    u.choose("Level of government", "State")
+    u.shot("step-agency")
+    u.next_step("The agency")
+    u.type("System's full name", "Case and Benefits Eligibility System")
+    u.type("System's acronym", "CASCADE")
+    u.type("What the system does and who uses it", "Eligibility for food, cash & medical aid <statewide>")
+    u.next_step("The system")
 
     # 4: contractor; choosing hours makes the authorized hours question apply
     u.type("Contractor's or provider's name", "Acme Operations Group, LLC")
@@ -363,7 +363,9 @@ def test_an_office_user_builds_a_package_in_the_browser(server: dict[str, str], 
     assert "Conference Room 3B" in agenda and "Maria Okafor" in agenda
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(archive.read(next(n for n in names if n.endswith(".xlsx")))))
+    book = openpyxl.load_workbook(
+        io.BytesIO(archive.read(next(n for n in names if n.endswith("Master-Schedule.xlsx"))))
+    )
     cells = {str(c.value) for ws_ in book.worksheets for row in ws_.iter_rows() for c in row if c.value is not None}
     assert "Approve the M&O Charter" in cells
 

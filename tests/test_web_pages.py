@@ -8,12 +8,14 @@ import pytest
 
 from assembler import answers
 from assembler.answers import yamlread
-from assembler.interview import forms, questions
+from assembler.rules import catalog
+from assembler.web import asked
 
 from conftest import ANSWERS, EXAMPLE
-from webforms import as_post, csrf_of, interview_form, make_client, new_workspace, wait_for_build
+from webforms import as_post, csrf_of, form_fields, interview_form, make_client, new_workspace, wait_for_build
 
-STEP_COUNT = len(forms.steps(questions.load()))
+STEPS = {s.key: s.number for s in asked.steps()}  # the phase first, then the agency and the system
+STEP_COUNT = len(STEPS)
 
 
 @pytest.fixture
@@ -40,9 +42,9 @@ def test_every_step_sent_back_as_shown_keeps_the_answers_exactly(client, name):
 
 def test_a_wrong_answer_is_shown_next_to_its_field_with_the_cli_message(client):
     ws, _token = new_workspace(client)
-    form = as_post(interview_form(client.get(f"{ws}/step/3").text), action="next")
+    form = as_post(interview_form(client.get(f"{ws}/step/1").text), action="next")
     form["phase.start"] = ["2027-02-30"]
-    page = client.post(f"{ws}/step/3", data=form, follow_redirects=False)
+    page = client.post(f"{ws}/step/1", data=form, follow_redirects=False)
     assert page.status_code == 422
     summary = '<a href="#f-phase-start">Phase start date: &#39;2027-02-30&#39; is not a real calendar date</a>'
     assert summary in page.text
@@ -140,7 +142,7 @@ def test_start_anew_keeps_the_earlier_answers_as_a_version(client):
     store = client.app.state.ctx.store
     workspace = store.workspaces()[0]
     assert store.latest(workspace).answers == {} and store.latest(workspace).number == 2
-    saved = client.post(f"{ws}/step/1", data={"csrf": token, "agency.name": ["X"], "action": "save"})
+    saved = client.post(f"{ws}/step/2", data={"csrf": token, "agency.name": ["X"], "action": "save"})
     assert "Your answers are saved" in saved.text
     assert csrf_of(saved.text)
 
@@ -157,7 +159,7 @@ def test_the_last_part_leads_to_a_review_of_every_answer_with_a_link_to_change_e
         assert text in review
     assert "M&amp;O Pre-Initiation" in review  # a choice shown by its label, not its value
     changes = review.count(">Change<span")
-    assert changes >= 12 and f'href="{ws}/step/1">Change' in review
+    assert changes >= 12 and f'href="{ws}/step/1">Change' in review and f'href="{ws}/step/2">Change' in review
     assert f'href="{ws}/plan">See what will be produced and why' in review
 
 
@@ -165,33 +167,68 @@ def test_continue_resumes_at_the_first_part_not_answered_and_leaving_by_the_list
     ws, _ = new_workspace(client)
     overview = client.get(ws).text
     assert f'href="{ws}/step/1">Start the interview' in overview
-    page = client.get(f"{ws}/step/1")
+    page = client.get(f"{ws}/step/2")
     form = as_post(interview_form(page.text), action="next")
     form["agency.name"], form["agency.short_name"] = ["Bayview County"], ["BVC"]
-    client.post(f"{ws}/step/1", data=form)
-    assert f'href="{ws}/step/2">Continue the interview' in client.get(ws).text
-    # on part 2, going to part 5 by the list of parts keeps what was typed on part 2
-    form = as_post(interview_form(client.get(f"{ws}/step/2").text), action="go:5")
+    client.post(f"{ws}/step/2", data=form)
+    assert f'href="{ws}/step/1">Continue the interview' in client.get(ws).text  # the phase is not answered yet
+    # on part 3, going to part 5 by the list of parts keeps what was typed on part 3
+    form = as_post(interview_form(client.get(f"{ws}/step/3").text), action="go:5")
     form["system.name"] = ["Bayview Benefits Portal"]
-    moved = client.post(f"{ws}/step/2", data=form, follow_redirects=False)
+    moved = client.post(f"{ws}/step/3", data=form, follow_redirects=False)
     assert moved.status_code == 303 and moved.headers["location"] == f"{ws}/step/5"
     assert "Bayview Benefits Portal" in client.get(f"{ws}/answers.yaml").text
     assert 'form="step-form" name="action" value="go:1"' in client.get(f"{ws}/step/5").text
-    bad = as_post(interview_form(client.get(f"{ws}/step/2").text), action="go:99")
-    assert client.post(f"{ws}/step/2", data=bad).status_code == 404
+    bad = as_post(interview_form(client.get(f"{ws}/step/3").text), action="go:99")
+    assert client.post(f"{ws}/step/3", data=bad).status_code == 404
 
 
 def test_the_agency_name_is_offered_from_the_workspace(client):
     ws, _ = new_workspace(client, "Bayview County Human Services")
-    assert 'name="agency.name" type="text" value="Bayview County Human Services"' in client.get(f"{ws}/step/1").text
+    page = client.get(f"{ws}/step/{STEPS['agency']}").text
+    assert 'name="agency.name" type="text" value="Bayview County Human Services"' in page
 
 
 def test_responsibilities_say_why_nothing_is_asked_and_count_as_done_without_those_roles(client):
     ws, _ = new_workspace(client)
-    number = next(s.number for s in forms.steps(questions.load()) if s.key == "role_needs")
-    page = client.get(f"{ws}/step/{number}").text
+    page = client.get(f"{ws}/step/{STEPS['role_needs']}").text
     assert "No one holds either role in &#34;People and their roles&#34;, so nothing is needed here" in page
-    form = as_post(interview_form(client.get(f"{ws}/step/1").text), action="next")
+    form = as_post(interview_form(client.get(f"{ws}/step/2").text), action="next")
     form["agency.name"], form["agency.short_name"] = ["Bayview County"], ["BVC"]
-    client.post(f"{ws}/step/1", data=form)
+    client.post(f"{ws}/step/2", data=form)
     assert f"2 of {STEP_COUNT} parts answered" in client.get(ws).text  # the agency, and this part
+
+
+def test_an_m3_selection_agency_names_its_phase_and_key_tasks_first_and_builds(client):
+    ws, token = new_workspace(client, "Federal Office of Management and Compliance")
+    assert upload(client, ws, token, (ANSWERS / "federal-hr-migration.yaml").read_bytes()).status_code == 303
+    page = client.get(f"{ws}/step/1").text
+    assert "<h1>The phase</h1>" in page
+    labels = dict(asked.interview().find("phase.kind").choices)
+    assert f'<option value="m3_selection">{labels["m3_selection"]}</option>' in page  # the catalog's kinds
+    form = as_post(interview_form(page), action="next")
+    form["phase.kind"] = ["m3_selection"]  # nothing ticked among the key tasks
+    sent = client.post(f"{ws}/step/1", data=form)
+    assert sent.status_code == 422
+    selection = catalog.load().phase("m3_selection")
+    assert f"name the key tasks under way in {selection.title}" in sent.text
+    for task in selection.key_tasks:  # the checklist now holds phase 2's key tasks
+        assert f'name="phase.key_tasks" value="{task.id}"' in sent.text and f"{task.id} {task.name}" in sent.text
+    fields = [(k, v) for k, v in form_fields(sent.text, sent.text.count("<form") - 1) if k != "phase.key_tasks"]
+    form = as_post([*fields, ("phase.key_tasks", "2.3"), ("phase.key_tasks", "2.4")], action="next")
+    moved = client.post(f"{ws}/step/1", data=form, follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == f"{ws}/step/2"
+    for number in range(2, STEP_COUNT + 1):  # the other parts, sent back as shown
+        shown = client.get(f"{ws}/step/{number}")
+        back = client.post(f"{ws}/step/{number}", data=as_post(interview_form(shown.text), action="next"))
+        assert back.status_code == 200 and "error-summary" not in back.text, (number, back.text[:500])
+    tree = answers.parse_text(client.get(f"{ws}/answers.yaml").text, "a.yaml")[0]
+    assert tree["phase"]["kind"] == "m3_selection" and tree["phase"]["key_tasks"] == ["2.3", "2.4"]
+    assert "Key tasks under way" in client.get(f"{ws}/review").text
+    plan = client.get(f"{ws}/plan").text
+    assert "Build the package" in plan and "Program Management Plan" in plan
+    built = wait_for_build(client, client.post(f"{ws}/build", data={"csrf": token}).url.path)
+    assert "The package is ready." in built.text
+    document = client.get(f"{ws}/builds/1/files/07-Program-Management-Plan.docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(document.content)).paragraphs)
+    assert tree["agency"]["name"] in text and tree["system"]["name"] in text

@@ -5,7 +5,9 @@ ruamel.yaml), answer and data files read from disk (``files``), answers as typed
 defaults (``typed``), the Cerberus schema and its messages (``validation`` + ``schema.yaml``, the
 only module importing cerberus), unknown fields found in one walk (``fields``), the checks
 across fields of the schedule (``schedule``) and of dates (``order`` + ``order.yaml``: errors), and
-the warnings on consistency and the phase's practice (``advice`` + ``advice.yaml``).
+the warnings on consistency and the phase's practice (``advice`` + ``advice.yaml``), and
+schedules read back from MS Project XML or a Master Schedule workbook (``schedule_import``, with
+``projectxml`` and ``sheetread``).
 May import: ``assembler.errors`` only.
 
 ``from assembler import answers`` gives the names the other stages use, from these modules.

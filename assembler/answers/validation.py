@@ -47,6 +47,22 @@ class _Validator(cerberus.Validator):
             return False
         raise ValueError("is not Yes or No")
 
+    def _normalize_coerce_time_zone(self, value: Any) -> Any:
+        """An IANA time zone name, kept as typed."""
+        import difflib
+        import zoneinfo
+
+        name = str(value).strip()
+        try:
+            if "/" in name or name == "UTC":
+                zoneinfo.ZoneInfo(name)
+                return name
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            pass
+        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"is not a time zone{hint}; write its IANA name, e.g. America/Los_Angeles")
+
     def _normalize_coerce_integer(self, value: Any) -> Any:
         text = str(value).strip()
         if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", text):

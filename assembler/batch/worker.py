@@ -1,10 +1,10 @@
 """What a batch worker does with each agency: read, skip when unchanged, build; never raise.
 
-A task names one agency file, its defaults and OUT; its ``Outcome`` says what happened. Any
-problem with one agency, a bug included, becomes a failed Outcome with the messages the user
-reads, so one bad agency cannot stop or damage the others. Several agencies go to a worker
-in one message (``build_chunk``), and each package is written by a second thread while the
-next one is made.
+A task names one agency file, its defaults and OUT; its ``Outcome`` says what happened, and
+the phase the agency's answers name, whatever happened. Any problem with one agency, a bug
+included, becomes a failed Outcome with the messages the user reads, so one bad agency cannot
+stop or damage the others. Several agencies go to a worker in one message (``build_chunk``),
+and each package is written by a second thread while the next one is made.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import functools
 import os
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from assembler import pipeline
 from assembler.errors import AssemblerError
@@ -45,6 +46,8 @@ class Outcome:
     unchanged: int = 0
     seconds: float = 0.0
     errors: tuple[str, ...] = ()
+    phase: str = ""  # phase.kind as typed ("" when the file could not be read)
+    key_tasks: tuple[str, ...] = ()  # phase.key_tasks as typed
 
 
 def build_one(task: Task) -> Outcome:
@@ -59,18 +62,29 @@ def _stage_one(task: Task) -> Outcome | pipeline.Staged:
     start = time.perf_counter()
     name = Path(task.path).name
     package = None
+    phase: dict[str, Any] = {}
     try:
         typed = pipeline.read(task.path, task.defaults)  # read once: for the checks below and the build
+        phase = _phase(typed.tree)
         package = pipeline.package_of(typed)
         if package is not None:
             _claim(task.claims, package, name)
             previous = None if task.force else pipeline.unchanged(package, typed, task.out, task.templates, task.pdf)
             if previous is not None:
                 kept = len(previous.get("documents", []))
-                return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start)
+                return Outcome(name, package, "unchanged", 0, kept, time.perf_counter() - start, **phase)
         return pipeline.stage(task.path, task.out, task.templates, task.force, typed=typed, pdf=task.pdf)
     except Exception as exc:
-        return _failed(task, package, start, exc)
+        return replace(_failed(task, package, start, exc), **phase)
+
+
+def _phase(tree: Mapping[str, Any]) -> dict[str, Any]:
+    """The agency's phase kind and key tasks as typed (the summary names them from the life cycles)."""
+    given = tree.get("phase")
+    if not isinstance(given, Mapping) or not isinstance(given.get("kind"), str):
+        return {}
+    tasks = given.get("key_tasks")
+    return {"phase": str(given["kind"]), "key_tasks": tuple(str(t) for t in tasks) if isinstance(tasks, list) else ()}
 
 
 def _write(staged: pipeline.Staged) -> tuple[pipeline.Result, float]:
@@ -86,11 +100,12 @@ def _written(
     try:
         result, done = write()
     except Exception as exc:
-        return _failed(task, staged.result.slug, start, exc)
+        return replace(_failed(task, staged.result.slug, start, exc), **_phase(staged.result.answers.data))
     written = sum(s.action in ("generate", "regenerate") for s in result.statuses)
     kept = sum(s.action == "up to date" for s in result.statuses)
     status = "built" if result.written else "unchanged"
-    return Outcome(Path(task.path).name, result.slug, status, written, kept, done - start)
+    phase = _phase(result.answers.data)
+    return Outcome(Path(task.path).name, result.slug, status, written, kept, done - start, **phase)
 
 
 def _failed(task: Task, package: str | None, start: float, exc: Exception) -> Outcome:

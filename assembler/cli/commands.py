@@ -16,7 +16,7 @@ import click
 from assembler import __version__
 from assembler.errors import AssemblerError
 
-from . import run
+from . import run, schedule_cmd
 
 ANSWERS = click.Path(dir_okay=False, path_type=Path)
 TEMPLATES_OPT = click.option(
@@ -52,6 +52,9 @@ def _exit(code: int) -> None:
 @click.version_option(__version__, prog_name="assembler")
 def cli() -> None:
     """Assemble a project office's deliverable package from interview answers."""
+
+
+cli.add_command(schedule_cmd.import_schedule)
 
 
 @cli.command()
@@ -119,10 +122,7 @@ def check(answer_files: tuple[Path, ...], templates: Path | None) -> None:
 @NO_CACHE_OPT
 def render(template: Path, data: Path, out: Path, raw: bool, templates: Path | None) -> None:
     """Fill one .docx or .xlsx template with an answer file (or, with --raw, any mapping)."""
-    from assembler import single
-
-    single.render_one(template, data, out, raw, templates)
-    click.echo(f"wrote {out}")
+    run.render(template, data, out, raw, templates)
 
 
 @cli.command()
@@ -139,6 +139,18 @@ def interview(out: Path | None, start: Path | None, force: bool) -> None:
     _exit(run.interview(out, start, force))
 
 
+@cli.command()
+@click.argument("which", required=False, metavar="[KIND_OR_LIFE_CYCLE]")
+@TEMPLATES_OPT
+@click.option("--json", "as_json", is_flag=True, help="Print them as JSON.")
+def phases(which: str | None, templates: Path | None, as_json: bool) -> None:
+    """List the life cycles, their phases and key tasks, and which outputs this tool generates or reviews.
+
+    KIND_OR_LIFE_CYCLE narrows the list to one phase kind (e.g. m3_engagement) or one life cycle (e.g. m3).
+    """
+    _exit(run.phases(which, templates, as_json))
+
+
 @cli.group()
 def templates() -> None:
     """List the deliverables and their templates; check the templates."""
@@ -148,11 +160,7 @@ def templates() -> None:
 @TEMPLATES_OPT
 def templates_list(templates: Path | None) -> None:
     """Each deliverable: its template (ours or yours), output file and the answers it reads."""
-    from assembler.rules import catalog
-
-    from . import report
-
-    run.console().print(report.templates_table(catalog.load(templates)))
+    run.templates_list(templates)
 
 
 @templates.command("check")
@@ -188,13 +196,7 @@ def cache_clear() -> None:
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty (replacing our files there).")
 def init_templates(folder: Path, force: bool) -> None:
     """Copy our templates, catalog and rules into FOLDER, to start your own (use it with --templates)."""
-    from assembler.package import starter
-    from assembler.rules import catalog
-
-    written = starter.start(catalog.DEFAULT_TEMPLATES, folder, force)
-    click.echo(
-        f"copied {len(written)} files to {folder}; edit them, then: assembler build ANSWERS --templates {folder}"
-    )
+    run.init_templates(folder, force)
 
 
 @cli.command()
@@ -220,9 +222,7 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def textconv(file: Path) -> None:
     """Print a plain-text rendition of a .docx/.xlsx (for git's diff.<driver>.textconv)."""
-    from assembler.review import docread
-
-    click.echo(docread.textconv(file), nl=False)
+    run.textconv(file)
 
 
 @cli.command()

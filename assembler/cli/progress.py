@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +49,18 @@ def follow(stream: Iterable[Any], total: int) -> tuple[list[Any], bool]:
     return outcomes, False
 
 
-def batch_summary(outcomes: list[Any], total: int, defaults: Path | None, seconds: float) -> None:
-    """The summary table (failures first), the counts and rate, then each failure's messages."""
-    ordered, rows = report.batch_rows(outcomes)
+def batch_summary(
+    outcomes: list[Any], total: int, defaults: Path | None, seconds: float, phase_of: Callable[[Any], str]
+) -> None:
+    """The summary table (failures first), the counts and rate, then each failure's messages;
+    ``phase_of`` names an outcome's phase."""
+    ordered, rows = report.batch_rows(outcomes, phase_of)
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # a log keeps the table on one line per agency
 
     def paint(row: int, column: int, text: str) -> str:
-        return STATUS_STYLE[ordered[row].status].render(text) if column == 2 else text
+        return STATUS_STYLE[ordered[row].status].render(text) if column == 3 else text
 
     lines = table(report.BATCH_COLUMNS, rows, console.width, paint=paint if console.is_terminal else None)
     print("\n".join(["Batch summary", *lines]), flush=True)

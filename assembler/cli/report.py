@@ -1,4 +1,5 @@
-"""What the commands show: the plan, a build's documents and the deliverables, as rich tables.
+"""What the commands show: the plan, a build's documents, the deliverables and the life cycles'
+phases, as rich tables.
 
 The CLI decides where they are printed; this module only lays them out, so the wording of a
 decision and its colour live in one place.
@@ -6,8 +7,10 @@ decision and its colour live in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from assembler import pipeline
@@ -114,6 +117,7 @@ def _short(error: str) -> str:
 BATCH_COLUMNS = (
     ("Agency file", "left"),
     ("Package", "left"),
+    ("Phase", "left"),
     ("Status", "left"),
     ("Written", "right"),
     ("Unchanged", "right"),
@@ -122,13 +126,15 @@ BATCH_COLUMNS = (
 )
 
 
-def batch_rows(outcomes: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
-    """The batch summary's rows, failures first: agency, package, status, counts, time, first error."""
+def batch_rows(outcomes: list[Any], phase_of: Callable[[Any], str]) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The batch summary's rows, failures first: agency, package, phase (``phase_of`` an outcome),
+    status, counts, time, first error."""
     ordered = sorted(outcomes, key=lambda o: (o.status != "failed", o.file))
     rows = [
         (
             o.file,
             o.package or "-",
+            phase_of(o),
             o.status,
             str(o.written),
             str(o.unchanged),
@@ -138,3 +144,41 @@ def batch_rows(outcomes: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
         for o in ordered
     ]
     return ordered, rows
+
+
+def phases_view(doc: Mapping[str, Any]) -> list[Any]:
+    """``assembler phases``: each life cycle, then a table per phase: each key task's outputs and
+    what this tool makes of each (the file it generates, or the existing plan it reviews)."""
+    shown: list[Any] = []
+    for cycle in doc["lifecycles"]:
+        shown.append(f"\n[bold]{escape(cycle['name'])}[/] ({cycle['id']})")
+        shown.append(f"[dim]{escape(cycle['source'])}; {escape(cycle['licence'])}[/]")
+        for alias in cycle["aliases"]:
+            tasks = ", ".join(alias["key_tasks"])
+            noun = "key task" if len(alias["key_tasks"]) == 1 else "key tasks"
+            title = escape(alias["title"])
+            shown.append(f"{alias['kind']} ({title}): phase {alias['phase']} with {noun} {tasks} under way")
+        for phase in cycle["phases"]:
+            usual = f"; under way unless named: {', '.join(phase['default_tasks'])}" if phase["default_tasks"] else ""
+            table = Table(
+                title=f"{escape(phase['title'])} ({phase['kind']})",
+                title_justify="left",
+                caption=escape(phase["objective"] + usual),
+                caption_justify="left",
+            )
+            for col in ("Key task", "Output", "This tool"):
+                table.add_column(col, overflow="fold")
+            for task in phase["key_tasks"]:
+                outputs = task["outputs"] or [{"name": "-", "generated_as": None, "reviewed_as": None}]
+                for i, out in enumerate(outputs):
+                    label = escape(f"{task['id']} {task['name']}") if i == 0 else ""
+                    table.add_row(label, escape(out["name"]), _made(out), end_section=i == len(outputs) - 1)
+            shown.append(table)
+    return shown
+
+
+def _made(output: Mapping[str, Any]) -> str:
+    made = [f"[green]generates {escape(output['generated_as'])}[/]"] if output["generated_as"] else []
+    if output["reviewed_as"]:
+        made.append(f"[cyan]reviews the existing {escape(output['reviewed_as'])}[/]")
+    return "\n".join(made) or "[dim]-[/]"

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assembler.errors import AssemblerError, UsageError
-
-if TYPE_CHECKING:
-    from assembler.web.common import Settings
-    from assembler.web.store import Workspace
 
 
 def console(stderr: bool = False) -> Any:
@@ -85,10 +82,26 @@ def batch(
     started = time.perf_counter()
     stream = batches.run(folder, out, jobs, templates, force, scheduler, pdf)
     outcomes, interrupted = progress.follow(stream, len(files))
-    progress.batch_summary(outcomes, len(files), defaults, time.perf_counter() - started)
+    progress.batch_summary(outcomes, len(files), defaults, time.perf_counter() - started, _phase_names(templates))
     if interrupted:
         raise KeyboardInterrupt
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _phase_names(templates: Path | None) -> Callable[[Any], str]:
+    """Names an outcome's phase from the life cycles (each phase named once, however many agencies)."""
+    import functools
+
+    from assembler.rules import catalog
+
+    from . import lifecycles
+
+    try:
+        known = catalog.load(templates).lifecycles
+    except AssemblerError:  # every agency has failed on it, and says so: the kinds as typed will do
+        known = None
+    named = functools.lru_cache(maxsize=None)(functools.partial(lifecycles.phase_label, known))
+    return lambda outcome: named(outcome.phase, outcome.key_tasks)
 
 
 def cache_off(_context: Any, _option: Any, given: bool) -> None:
@@ -152,7 +165,9 @@ def check(answer_files: tuple[Path, ...], templates: Path | None) -> int:
 
 def interview(out: Path | None, start: Path | None, force: bool) -> int:
     from assembler import answers, package
-    from assembler.interview import answerfile, questions, terminal
+    from assembler.interview import answerfile, questions, stages, terminal
+    from assembler.rules import catalog
+    from assembler.rules.phases import stage
 
     target = out or start or Path("answers.yaml")
     if target.exists() and not force and (start is None or target.resolve() != start.resolve()):
@@ -171,7 +186,7 @@ def interview(out: Path | None, start: Path | None, force: bool) -> int:
             print(typed)
         return typed
 
-    sheet = questions.load()
+    sheet = questions.load(stages=stages.of(catalog.load().lifecycles, stage))  # the phases offered
     raw = terminal.run(sheet, terminal.Terminal(say=print, read=read), given)
     title = f"{raw['agency']['name']}, {raw['system']['acronym']}"
     package.write_atomic(target, answerfile.dump(raw, sheet, title).encode("utf-8"))
@@ -208,86 +223,55 @@ def diff(old: Path, new: Path, fmt: str) -> int:
     return 0 if report.same else 1
 
 
-def serve(
-    host: str,
-    port: int,
-    data: Path,
-    auth: str,
-    workers: int,
-    create: str | None = None,
-    rotate: str | None = None,
-    ssl_certfile: Path | None = None,
-    ssl_keyfile: Path | None = None,
-) -> int:
-    if create is not None and rotate is not None:
-        raise UsageError("give --create-workspace or --rotate-token, not both")
-    if create is not None:
-        return _create_workspace(data, create)
-    if rotate is not None:
-        return _rotate_token(data, rotate)
-    certfile, keyfile = ssl_certfile, ssl_keyfile
-    if keyfile is not None and certfile is None:
-        raise UsageError("--ssl-keyfile needs --ssl-certfile")
-    try:
-        from assembler.web import app
-        from assembler.web.common import Settings
-    except ImportError as exc:
-        raise UsageError(f"assembler serve needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
-    settings = Settings(
-        data=data, auth=auth, host=host, port=port, workers=workers, ssl_certfile=certfile, ssl_keyfile=keyfile
-    )
-    _serve_warnings(settings)
-    app.serve(settings)
+def serve(*args: Any, **options: Any) -> int:
+    """``assembler serve``: the service, or a workspace created or given a new token (``serving``)."""
+    from . import serving
+
+    return serving.serve(*args, **options)
+
+
+def phases(wanted: str | None, templates: Path | None, as_json: bool) -> int:
+    """Every life cycle, phase and key task (or those ``wanted`` names), and what is made of their outputs."""
+    from assembler.rules import catalog
+
+    from . import lifecycles, report
+
+    doc = lifecycles.document(catalog.load(templates), wanted)
+    if as_json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    out = console()
+    for shown in report.phases_view(doc):
+        out.print(shown)
+    count, tasks, covered = lifecycles.counts(doc)
+    out.print(f"\n{count} phase(s), {tasks} key task(s); {covered} of their outputs are generated or reviewed here")
     return 0
 
 
-def _serve_warnings(settings: Settings) -> None:
-    """What an operator must know before serving beyond localhost: who gets in, and that it takes HTTPS."""
-    from assembler.web.common import loopback
+def render(template: Path, data: Path, out: Path, raw: bool, templates: Path | None) -> None:
+    from assembler import single
 
-    if loopback(settings.host):
-        return
-    where = f"{settings.host}:{settings.port}"
-    if settings.auth == "none":
-        print(f"warning: every workspace is open to anyone who reaches {where}; use --auth token", file=sys.stderr)
-    if settings.ssl_certfile is None:
-        print(
-            f"warning: cookies are marked Secure, so {where} must be reached over HTTPS: behind a reverse proxy "
-            "terminating TLS (such as nginx or Caddy), or with --ssl-certfile/--ssl-keyfile",
-            file=sys.stderr,
-        )
+    single.render_one(template, data, out, raw, templates)
+    print(f"wrote {out}")
 
 
-def _create_workspace(data: Path, name: str) -> int:
-    from assembler.web.store import Store
+def templates_list(templates: Path | None) -> None:
+    from assembler.rules import catalog
 
-    ws, token = Store(data).create_workspace(name)
-    _print_token(ws, token, "Give the token to the workspace's users; it is not shown again.")
-    return 0
+    from . import report
 
-
-def _rotate_token(data: Path, ref: str) -> int:
-    """A workspace named by id or exact name gets a new token; anything else is an error, never a guess."""
-    from assembler.web.store import DB_NAME, Store
-
-    if not (data / DB_NAME).is_file():  # a mistyped --data is not made into a new, empty data folder
-        raise AssemblerError(f"{data}: no workspaces here (no {DB_NAME}); check --data")
-    store = Store(data)
-    found = store.find_workspaces(ref)
-    if not found:
-        raise AssemblerError(f"{data}: no workspace has the id or name {ref!r}")
-    if len(found) > 1:
-        ids = ", ".join(ws.id for ws in found)
-        raise AssemblerError(f"{len(found)} workspaces are named {ref!r} ({ids}); give the id of the one to rotate")
-    note = (
-        "The old token and every sign-in made with it no longer work. "
-        "Give the new token to the workspace's users; it is not shown again."
-    )
-    _print_token(found[0], store.rotate_token(found[0]), note)
-    return 0
+    console().print(report.templates_table(catalog.load(templates)))
 
 
-def _print_token(ws: Workspace, token: str, note: str) -> None:
-    print(f"workspace {ws.id}: {ws.name}")
-    print(f"token: {token}", flush=True)
-    print(note, file=sys.stderr)
+def init_templates(folder: Path, force: bool) -> None:
+    from assembler.package import starter
+    from assembler.rules import catalog
+
+    written = starter.start(catalog.DEFAULT_TEMPLATES, folder, force)
+    print(f"copied {len(written)} files to {folder}; edit them, then: assembler build ANSWERS --templates {folder}")
+
+
+def textconv(file: Path) -> None:
+    from assembler.review import docread
+
+    sys.stdout.write(docread.textconv(file))

@@ -67,6 +67,33 @@ def choose(typed: str, options: tuple[tuple[str, str], ...]) -> str:
     return typed
 
 
+def numbered(options: Sequence[tuple[str, str]]) -> list[str]:
+    """The options as the terminal shows them: on one line when short, else one a line."""
+    shown = [f"{i}) {label}" for i, (_, label) in enumerate(options, 1)]
+    if not shown or sum(len(s) + 3 for s in shown) > 100:
+        return [f"  {s}" for s in shown]
+    return ["  " + "   ".join(shown)]
+
+
+def ticked(typed: str, options: Sequence[tuple[str, str]], typed_ok: bool = False) -> list[str] | None:
+    """The values a checklist's answer ticks ('all', 'none', numbers separated by commas); with
+    ``typed_ok``, values typed too, known or not (the question's check judges them). None: not an answer."""
+    if typed.lower() in ("none", ""):
+        return []
+    if typed.lower() == "all":
+        return [value for value, _ in options]
+    by_value = {value.lower(): value for value, _ in options}
+    picked = []
+    for part in (p.strip() for p in typed.split(",") if p.strip()):
+        if part.isdigit() and 1 <= int(part) <= len(options):
+            picked.append(options[int(part) - 1][0])
+        elif typed_ok:
+            picked.append(by_value.get(part.lower(), part))
+        else:
+            return None
+    return picked
+
+
 def notes(
     given: Mapping[str, Any], path: tuple[str | int, ...], typed: Any, row: Mapping[str, Any], rows: Sequence[Any]
 ) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .asking import default_of, gated
 from .forms import Step, name
-from .questions import Group, Item, Question, converted, people_names, shown
+from .questions import Group, Interview, Item, Question, converted, people_names, shown
 
 ROW_KINDS = {"text", "date", "integer", "choice", "yesno", "list"}
 
@@ -94,12 +94,15 @@ class Builder:
     ) -> None:
         self.tree, self.errors, self.add, self.new = tree, errors, add, new
         self.offered = offered or {}
-        self.given = converted(tree)
+        self.interview = Interview(())
+        self.given = converted(tree)  # with the names the conditions read, once the step is known
         self.people = people_names(tree)
         self.summary: list[Error] = []
         self.shown: set[str] = set()
 
     def step(self, step: Step) -> Any:
+        self.interview = step.interview
+        self.given = step.interview.names(converted(self.tree))
         return self.item(step.item, self.tree.get(step.key), (step.key,), {}, 0, fresh=step.key not in self.tree)
 
     def item(
@@ -151,7 +154,7 @@ class Builder:
         if q.kind == "list":
             items = tuple(str(v) for v in value) if isinstance(value, list) else ()
             if q.choices or q.choices_from:
-                kind, choices = "checklist", q.choices or tuple((p, p) for p in self.people)
+                kind, choices = "checklist", self.interview.offered(q, self.given)
                 values = items
                 text = "\n".join(v for v in items if v not in dict(choices))
             else:

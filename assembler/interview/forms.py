@@ -13,7 +13,7 @@ endings aside); whitespace-only text counts as no answer. Nothing here converts 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assembler.answers import order
@@ -30,11 +30,12 @@ class Step:
     key: str
     title: str
     item: Item
+    interview: Interview = field(default=Interview(()), compare=False, repr=False)  # the one it is part of
 
 
 def steps(interview: Interview) -> tuple[Step, ...]:
     return tuple(
-        Step(i, item.dotted, item.title if isinstance(item, Group) else item.prompt, item)
+        Step(i, item.dotted, item.title if isinstance(item, Group) else item.prompt, item, interview)
         for i, item in enumerate(interview.items, 1)
     )
 
@@ -169,7 +170,8 @@ def problems(step: Step, tree: Mapping[str, Any]) -> dict[str, list[str]]:
     """Field name → the CLI's messages for this step's answers, checked one by one."""
     found: dict[str, list[str]] = {}
     given = converted(tree)
-    _check(step.item, tree.get(step.key), (step.key,), given, {}, found)
+    names = step.interview.names(given)  # what the conditions read
+    _check(step.interview, step.item, tree.get(step.key), (step.key,), names, {}, found)
     for path, message in order.check(given):  # dates in order, with the answers of other steps too
         if path[0] == step.key:
             found.setdefault(name(path), []).append(message)
@@ -177,7 +179,13 @@ def problems(step: Step, tree: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _check(
-    item: Item, value: Any, path: tuple[str | int, ...], given: Any, row: Mapping[str, Any], out: dict[str, list[str]]
+    interview: Interview,
+    item: Item,
+    value: Any,
+    path: tuple[str | int, ...],
+    given: Any,
+    row: Mapping[str, Any],
+    out: dict[str, list[str]],
 ) -> None:
     if not shown(item.when, given, row):
         return
@@ -187,7 +195,7 @@ def _check(
         value = value if isinstance(value, Mapping) else {}
         scope = converted(value, item.path)
         for child in item.items:
-            _check(child, value.get(child.path[-1]), (*path, child.path[-1]), given, scope, out)
+            _check(interview, child, value.get(child.path[-1]), (*path, child.path[-1]), given, scope, out)
         return
     if item.kind == "rows":
         rows = value if isinstance(value, list) else []
@@ -199,9 +207,9 @@ def _check(
             for f in item.fields:
                 where = (*path, item.choices.index(_pick(item, r)) if item.pick else i, f.key)
                 if not (item.pick and f.key == item.pick):
-                    _check(f, r.get(f.key), where, given, scope, out)
+                    _check(interview, f, r.get(f.key), where, given, scope, out)
         return
-    messages = check(item, value)[1]
+    messages = check(item, value)[1] or interview.refused(item, value, given)
     if messages:
         out[name(path)] = messages
 
@@ -212,7 +220,7 @@ def _pick(q: Question, row: Mapping[str, Any]) -> tuple[str, str]:
 
 def whole(tree: Mapping[str, Any], interview: Interview) -> list[tuple[Step, str, str]]:
     """Problems of the whole answer file (the CLI's, without file lines): (step, path, message)."""
-    found = whole_problems(tree)
+    found = whole_problems(tree, interview.stages)
     by_key = {s.key: s for s in steps(interview)}
     out = []
     for where, message in found:

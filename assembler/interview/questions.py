@@ -4,12 +4,13 @@ The file says what is asked, in what order, with which help and under which cond
 answer schema says what a valid answer is. So a question's kind (text, date, yes/no, number,
 choice, list, rows) and whether it is required are looked up in the schema here, and loading
 checks the two agree: every question names a schema field and every schema field is asked.
+What depends on the life cycles' data (the phase kinds offered, the chosen phase's key tasks,
+``stage`` in the conditions) comes from the ``stages`` the interview is loaded with.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,91 +21,24 @@ from assembler import answers
 from assembler.errors import CatalogError, InputError, Problem
 from assembler.templating import sandbox
 
+from . import stages as lifecycles
+from .model import Group, Interview, Item, Question, people_names
+from .stages import Stages
+
+__all__ = ["Group", "Interview", "Item", "Question", "check", "converted", "load", "people_names", "shown"]
+
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 
 
-@dataclass(frozen=True)
-class Question:
-    """One field to ask. ``path`` is absolute; inside rows, ``path`` ends with the field key and
-    ``schema_path`` steps through item 0 of the list."""
+@lru_cache(maxsize=8)
+def load(path: Path = QUESTIONS, stages: Stages | None = None) -> Interview:
+    """The interview, checked against the answer schema; CatalogError lists every mismatch.
 
-    key: str
-    path: tuple[str, ...]
-    schema_path: answers.PathKey
-    prompt: str
-    help: str
-    kind: str
-    required: bool
-    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
-    default: str | None = None  # "today": the day the question is asked
-    default_from: str | None = None
-    default_days: int = 0  # with default_from a date: that many days after it
-    when: str | None = None
-    long: bool = False
-    choices_from: str | None = None
-    fields: tuple[Question, ...] = ()  # rows: the questions of one row
-    label: str | None = None  # rows: the field that names a row
-    pick: str | None = None  # rows: a field ticked from a checklist, one row per choice
-    suggestions: tuple[Mapping[str, str], ...] = ()
-    min_items: int = 0
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.path)
-
-    def field(self, key: str) -> Question:
-        return next(f for f in self.fields if f.key == key)
-
-
-@dataclass(frozen=True)
-class Group:
-    """Questions whose answers form one mapping; left out entirely when its gate is answered no."""
-
-    path: tuple[str, ...]
-    title: str
-    help: str
-    required: bool
-    items: tuple[Item, ...]
-    gate: str | None = None
-    when: str | None = None
-    not_asked: str = ""  # why nothing is asked when ``when`` is false: said instead of the questions
-    kind: str = "group"
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.path)
-
-
-Item = Question | Group
-
-
-@dataclass(frozen=True)
-class Interview:
-    items: tuple[Item, ...]
-
-    def walk(self) -> Iterator[Item]:
-        """Every group and question, depth first, in the order asked (row fields excluded)."""
-        stack = list(reversed(self.items))
-        while stack:
-            item = stack.pop()
-            yield item
-            if isinstance(item, Group):
-                stack.extend(reversed(item.items))
-
-    def find(self, dotted: str) -> Item:
-        for item in self.walk():
-            if item.dotted == dotted:
-                return item
-        raise KeyError(dotted)
-
-
-@lru_cache(maxsize=4)
-def load(path: Path = QUESTIONS) -> Interview:
-    """The interview, checked against the answer schema; CatalogError lists every mismatch."""
+    ``stages``: the life cycles' data (``stages.of``), which the phase questions offer."""
     tree, lines = answers.read_tree(path)
-    reader = _Reader(str(path), lines)
+    reader = _Reader(str(path), lines, stages)
     items = tuple(reader.item(entry, (), ("groups", i)) for i, entry in enumerate(tree.get("groups") or []))
-    interview = Interview(items)
+    interview = Interview(items, stages)
     asked = {item.dotted for item in interview.walk()}
     for key in answers.schema():
         _coverage((key,), asked, reader)
@@ -124,9 +58,12 @@ def _coverage(path: tuple[str, ...], asked: set[str], reader: _Reader) -> None:
     reader.problems.append(Problem(reader.name, None, ".".join(path), "this answer field is never asked"))
 
 
+SOURCES = ("people", lifecycles.PHASES, lifecycles.KEY_TASKS)  # what ``choices_from`` may name
+
+
 class _Reader:
-    def __init__(self, name: str, lines: Mapping[answers.PathKey, int]) -> None:
-        self.name, self.lines = name, lines
+    def __init__(self, name: str, lines: Mapping[answers.PathKey, int], stages: Stages | None) -> None:
+        self.name, self.lines, self.stages = name, lines, stages
         self.problems: list[Problem] = []
         self.groups: dict[str, Any] = {}
 
@@ -191,6 +128,11 @@ class _Reader:
         )
         labels = entry.get("labels") or {}
         choices = tuple((str(v), str(labels.get(v, v))) for v in allowed or ())
+        source = entry.get("choices_from")
+        if source is not None and source not in SOURCES:
+            self.fail((*where, "choices_from"), f"{source!r}: one of {', '.join(SOURCES)}")
+        if source == lifecycles.PHASES:  # the same for every answer: kept with the question
+            choices = self.stages.kinds if self.stages is not None else ()
         if kind == "rows" and entry.get("pick"):
             pick_allowed = answers.rule_at((*schema_parent, key, 0, entry["pick"])).get("allowed") or ()
             choices = tuple((str(v), str(v)) for v in pick_allowed)
@@ -200,7 +142,7 @@ class _Reader:
             schema_path=(*schema_parent, key),
             prompt=str(entry.get("prompt", key)),
             help=str(entry.get("help", "")).strip(),
-            kind="choice" if kind == "text" and choices else kind,
+            kind="choice" if kind == "text" and (choices or source == lifecycles.PHASES) else kind,
             required=bool(rule.get("required")),
             choices=choices,
             default=entry.get("default"),
@@ -208,7 +150,7 @@ class _Reader:
             default_days=int(entry.get("default_days") or 0),
             when=entry.get("when"),
             long=entry.get("long") == "true",
-            choices_from=entry.get("choices_from"),
+            choices_from=source,
             fields=fields,
             label=entry.get("label"),
             pick=entry.get("pick"),
@@ -250,10 +192,6 @@ def check(question: Question, value: Any) -> tuple[Any, list[str]]:
     return converted, [f"{where}: {message}" if where else message for where, message in problems]
 
 
-def people_names(given: Mapping[str, Any]) -> list[str]:
-    return [str(p["name"]) for p in given.get("people") or () if isinstance(p, Mapping) and p.get("name")]
-
-
 def converted(tree: Mapping[str, Any], at: tuple[str | int, ...] = ()) -> dict[str, Any]:
     """Answers (the whole tree, or the mapping at schema path ``at``) with dates, numbers and
     yes/no converted where they are valid: what conditions read."""
@@ -276,12 +214,14 @@ def _coerce(path: tuple[str | int, ...], text: str) -> Any:
     return text if problems else value
 
 
-def whole_problems(tree: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Problems of a whole answer tree as the CLI finds them, without file lines: (path, message)."""
+def whole_problems(tree: Mapping[str, Any], stages: Stages | None = None) -> list[tuple[str, str]]:
+    """Problems of a whole answer tree as the CLI finds them, without file lines: (path, message);
+    with ``stages``, the phase kind and key tasks checked against the life cycles too."""
     from assembler.answers import order
 
+    phase = [(answers.dotted(path), message) for path, message in stages.problems(tree)] if stages else []
     try:
         data = answers.validate(tree, {}, "answers")
     except InputError as exc:
-        return [(p.path, p.message) for p in exc.problems]
-    return [(answers.dotted(path), message) for path, message in order.check_all(data)]
+        return [(p.path, p.message) for p in exc.problems] + phase
+    return [(answers.dotted(path), message) for path, message in order.check_all(data)] + phase

@@ -38,7 +38,7 @@ def run(interview: Interview, io: Terminal, start: Mapping[str, Any] | None = No
     session.fresh = not start
     raw = session.items(interview.items, dict(start or {}))
     for _ in range(MAX_ROUNDS):
-        problems = problems_of(raw)
+        problems = problems_of(raw, interview)
         if not problems:
             return raw
         io.say("")
@@ -48,12 +48,13 @@ def run(interview: Interview, io: Terminal, start: Mapping[str, Any] | None = No
         tops = {problem.path.split(".")[0].split("[")[0] for problem in problems}
         redo = tuple(item for item in interview.items if item.dotted in tops)
         raw = {**raw, **session.items(redo, raw)}
-    raise InputError("the answers are still not valid", problems_of(raw))
+    raise InputError("the answers are still not valid", problems_of(raw, interview))
 
 
-def problems_of(raw: Mapping[str, Any]) -> list[Problem]:
-    """Whole-file problems of an answer tree: the schema's, then the schedule's."""
-    return [Problem("answers", None, where, message) for where, message in questions.whole_problems(raw)]
+def problems_of(raw: Mapping[str, Any], interview: Interview) -> list[Problem]:
+    """Whole-file problems of an answer tree: the schema's, the schedule's, then the phase's."""
+    found = questions.whole_problems(raw, interview.stages)
+    return [Problem("answers", None, where, message) for where, message in found]
 
 
 class _Session:
@@ -85,7 +86,7 @@ class _Session:
 
     def group(self, group: Group, start: Any, depth: int = 0) -> dict[str, Any] | None:
         start = start if isinstance(start, Mapping) else {}
-        if not shown(group.when, self.given):
+        if not shown(group.when, self.interview.names(self.given)):
             return None
         gate = group.gate
         if not gate and asking.gated(group):  # optional, with required fields that would otherwise be forced
@@ -126,7 +127,7 @@ class _Session:
     def question(
         self, q: Question, start: Any, row: Mapping[str, Any], fresh: bool = True, optional: bool = False
     ) -> Any:
-        if not shown(q.when, self.given, self._converted(row, q)):
+        if not shown(q.when, self.interview.names(self.given), self._converted(row, q)):
             return start  # not asked; an answer given earlier is kept, never lost
         if q.kind == "rows":
             return self.rows(q, start if isinstance(start, list) else [])
@@ -142,6 +143,8 @@ class _Session:
             value, problems = check(q, typed)
             if not problems and value is not None:  # dates in order with those answered already
                 problems = order.at(q.schema_path, value, lambda path: self._partner(path, row, q))
+            if not problems:
+                problems = self.interview.refused(q, typed, self.given)
             if not problems:
                 if 0 not in q.schema_path:  # a row's answers are noted in ``row``, with its list
                     self._notes(q.schema_path[:-1], {}, str(q.schema_path[-1]), typed)
@@ -167,11 +170,9 @@ class _Session:
         return converted(row, q.schema_path[:-1])
 
     def scalar(self, q: Question, default: str | None, optional: bool = False) -> str:
-        options = self.options(q)
         if q.kind == "yesno":
             return self.yesno(q.prompt, default, optional=optional or not q.required)
-        if options:
-            self.io.say("  " + "   ".join(f"{i}) {label}" for i, (_, label) in enumerate(options, 1)))
+        options = self.options(q)
         form = " (YYYY-MM-DD)" if q.kind == "date" else ""  # a picker in the browser; typed here
         typed = self.line(f"{q.prompt}{form}{f' [{default}]' if default else ''}: ").strip()
         if not typed:
@@ -179,9 +180,10 @@ class _Session:
         return asking.choose(typed, options) if options else typed
 
     def options(self, q: Question) -> tuple[tuple[str, str], ...]:
-        if q.choices_from == "people":
-            return tuple((name, name) for name in questions.people_names(self.given))
-        return q.choices
+        found = self.interview.offered(q, self.given)
+        for line in asking.numbered(found):
+            self.io.say(line)
+        return found
 
     def yesno(self, prompt: str, default: str | None, optional: bool = False) -> str:
         hint = {"yes": "[Y/n]", "no": "[y/N]"}.get(str(default).lower(), "[y/n]")
@@ -201,11 +203,11 @@ class _Session:
         self.io.say(f"{q.prompt}:")
         if q.help:
             self.io.say(f"  {q.help}")
-        options = self.options(q)
+        typed_ok = q.choices_from not in (None, "people")  # a key task's id may be typed, and is checked
         while True:
+            options = self.options(q)
             if options:
-                self.io.say("  " + "   ".join(f"{i}) {label}" for i, (_, label) in enumerate(options, 1)))
-                picked = self.checklist(options, [str(v) for v in start or ()])
+                picked = self.checklist(options, [str(v) for v in start or ()], typed_ok)
                 items = picked + [str(v) for v in start or () if str(v) not in picked and not options]
             elif start and self.yesno(f"  Keep these {len(start)}: {'; '.join(map(str, start))}?", YES) == YES:
                 items = [str(v) for v in start]
@@ -214,25 +216,24 @@ class _Session:
                 while typed := self.line(f"  {len(items) + 1}. ").strip():
                     items.append(typed)
             _, problems = check(q, items)
+            problems = problems or self.interview.refused(q, items, self.given)
             if not problems:
                 return items or None
             for message in problems:
                 self.io.say(f"  ! {message}")
             start = None
 
-    def checklist(self, options: tuple[tuple[str, str], ...], ticked: list[str]) -> list[str]:
+    def checklist(self, options: tuple[tuple[str, str], ...], ticked: list[str], typed_ok: bool = False) -> list[str]:
+        """The options ticked; with ``typed_ok``, any value typed too, for the question's check to judge."""
         marks = [str(i) for i, (value, _) in enumerate(options, 1) if value in ticked]
+        marks += [value for value in ticked if typed_ok and value not in dict(options)]
         default = ",".join(marks)
+        what = "numbers or ids" if typed_ok else "numbers"
         while True:
-            typed = self.line(f"  numbers, separated by commas, 'all' or 'none'{f' [{default}]' if default else ''}: ")
-            typed = (typed.strip() or default).lower()
-            if typed in ("none", ""):
-                return []
-            if typed == "all":
-                return [value for value, _ in options]
-            parts = [p.strip() for p in typed.split(",") if p.strip()]
-            if all(p.isdigit() and 1 <= int(p) <= len(options) for p in parts):
-                return [options[int(p) - 1][0] for p in parts]
+            typed = self.line(f"  {what}, separated by commas, 'all' or 'none'{f' [{default}]' if default else ''}: ")
+            picked = asking.ticked(typed.strip() or default, options, typed_ok)
+            if picked is not None:
+                return picked
             self.io.say(f"  ! type numbers between 1 and {len(options)}")
 
     # -------------------------------------------------------------------- rows

@@ -89,9 +89,9 @@ def template_paths(template: Path, kind: str) -> list[str]:
     found = cache.load("paths", entry)
     if isinstance(found, list):
         return found
-    from assembler.render import excel, word
+    from assembler.render import kinds
 
-    found = sorted(fields.template_paths((excel.sources if kind == "xlsx" else word.sources)(template)))
+    found = sorted(fields.template_paths(kinds.sources(kind, template)) | set(kinds.reads(kind)))
     cache.store("paths", entry, found)
     return found
 

@@ -48,6 +48,9 @@ def require() -> str:
     return exe
 
 
+PRINTABLE = (".docx", ".xlsx", ".pptx")  # a calendar file or a schedule's XML has no pages
+
+
 def name_of(document: str) -> str:
     return Path(document).stem + ".pdf"
 
@@ -146,7 +149,8 @@ def add(
     """
     previous = _previous(folder)
     kept: dict[str, Document] = {}
-    for doc in docs:
+    printable = [d for d in docs if Path(d.name).suffix.lower() in PRINTABLE]
+    for doc in printable:
         old = previous.get(doc.name)
         path = folder / name_of(doc.name)
         if force or not old or old.get("of_sha256") != doc.sha256 or not path.is_file():
@@ -154,11 +158,11 @@ def add(
         blob = path.read_bytes()
         if hashlib.sha256(blob).hexdigest() == old.get("sha256"):
             kept[doc.name] = Document(path.name, blob, old["sha256"])
-    made = iter(convert([d for d in docs if d.name not in kept], when))
-    pdfs = [kept[d.name] if d.name in kept else next(made) for d in docs]
+    made = iter(convert([d for d in printable if d.name not in kept], when))
+    pdfs = [kept[d.name] if d.name in kept else next(made) for d in printable]
     listed = [
         {"file": p.name, "of": d.name, "sha256": p.sha256, "of_sha256": d.sha256}
-        for d, p in zip(docs, pdfs, strict=True)
+        for d, p in zip(printable, pdfs, strict=True)
     ]
     return docs + pdfs, {**manifest, "pdfs": listed}, {p.name for p in kept.values()}
 

@@ -1,4 +1,4 @@
-"""``assembler init-templates``: our templates, catalog and rules copied to start an agency's own."""
+"""``assembler init-templates``: our templates, catalog, rules and life cycles copied to start an agency's own."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from assembler.errors import OutputError
 from assembler.package import files as package
+from assembler.rules import catalog
 from assembler.rules.layers import FILES
 
 
@@ -22,7 +23,9 @@ def start(ours: Path, dest: Path, force: bool = False) -> list[Path]:
             f"{dest}: the folder is not empty; choose another, or add --force to overwrite our files in it"
         )
     sources = [ours / name for name in FILES] + sorted(
-        p for kind in ("docx", "xlsx") for p in (ours / kind).glob(f"*.{kind}") if p.is_file()
+        p
+        for kind, ext in (*((k, k) for k in catalog.TEMPLATE_KINDS), ("phases", "yaml"))
+        for p in (ours / kind).glob(f"*.{ext}")
     )
     for src in sources:  # every refusal before the first file is written
         package.check_replaceable(dest / src.relative_to(ours))

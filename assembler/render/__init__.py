@@ -7,7 +7,12 @@ need more); Word filling (``word``, the only module importing docxtpl, with ``wo
 Excel filling at the XML level (``excel``, ``excel_xml``, ``excel_out``: openpyxl stays behind
 them; ``excel_fit`` + ``excel_metrics``: row heights from the wrapped text); the zip writer that takes
 members compressed once (``ziputil``); the safety checks of an Office file before any parser
-sees it (``container``); and ``templates check`` (``template_check``, ``word_tags``,
+sees it (``container``); the other kinds of file (``kinds`` says which module fills each): the
+launch meeting's slide deck (``slides``, the only module importing python-pptx, with
+``slides_content``, ``slides_fit``, ``slides_timeline``) and calendar invitation (``calendar``, the
+only module importing icalendar), and the schedule for MS Project (``mspdi``); the phase
+checklist's and the timeline figure's values (``context_checklist``, ``context_standing``,
+``context_timeline``); and ``templates check`` (``template_check``, ``word_tags``,
 ``context_fields``).
 May import: ``assembler.rules``, ``assembler.answers``, ``assembler.templating``,
 ``assembler.errors``.

@@ -18,7 +18,8 @@ from assembler.errors import TemplateError
 MAX_MEMBERS = 2_000
 MAX_INFLATED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 200  # inflated/compressed for one member; real Office XML stays well under 100
-MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+_NAMES = {"docx": "Word", "xlsx": "Excel", "pptx": "PowerPoint"}
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 
 
@@ -27,7 +28,7 @@ def check(path: Path, kind: str) -> None:
     name = path.name
     if not path.is_file():
         raise TemplateError(f"{path}: template not found")
-    if path.suffix.lower() in (".docm", ".xlsm", ".dotm", ".xltm"):
+    if path.suffix.lower() in (".docm", ".xlsm", ".dotm", ".xltm", ".pptm", ".potm"):
         raise TemplateError(f"{name}: macro-enabled files are refused; save it as .{kind}")
     if not zipfile.is_zipfile(path):
         raise TemplateError(f"{name}: not a .{kind} file (not a zip container)")
@@ -46,9 +47,7 @@ def check(path: Path, kind: str) -> None:
                     )
             names = {i.filename for i in infos}
             if MAIN_PART[kind] not in names:
-                raise TemplateError(
-                    f"{name}: not a {'Word' if kind == 'docx' else 'Excel'} file (no {MAIN_PART[kind]})"
-                )
+                raise TemplateError(f"{name}: not a {_NAMES[kind]} file (no {MAIN_PART[kind]})")
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 raise TemplateError(f"{name}: contains macros (vbaProject.bin); macro-enabled templates are refused")
             for info in infos:

@@ -2,10 +2,11 @@
 
 Pure: answers, plan and catalog in, a plain dict out. Everything a template may use is built
 here, so templates hold wording and layout, never logic beyond loops and conditions.
-Names (see docs/templates.md): every answer section, and ``doc``, ``titles``, ``roles``,
-``person``, ``raci``, ``role_tables``, ``change_methods``, ``plan_register``, ``deliverables``,
-``risk_rows``, ``staffing_totals``, ``processes``, ``agenda``, ``funding``, ``contractor_changed``,
-``findings``, ``starting_risks`` (``context_charter``).
+Names (see docs/templates.md): every answer section, and ``doc``, ``titles``, ``stage`` (the
+phase and its key tasks under way, from the life cycle's data), ``roles``, ``person``, ``raci``,
+``role_tables``, ``change_methods``, ``plan_register``, ``deliverables``, ``risk_rows``,
+``staffing_totals``, ``processes``, ``agenda``, ``funding``, ``contractor_changed``, ``findings``,
+``starting_risks`` (``context_charter``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 
 from assembler import rules
 from assembler.answers import advice, schedule
+from assembler.rules import phases
 from assembler.rules.catalog import Catalog, Deliverable
 
-from . import context_charter, context_plans, context_register, raci
+from . import context_charter, context_checklist, context_plans, context_register, context_timeline, raci
 from .labels import LEVEL_SCORE, PARTY_LABELS, ROLE_DUTIES, ROLE_LABELS
 
 RULES = "*rules"  # stands for every answer a rule reads (rules.inputs)
@@ -25,6 +27,7 @@ RULES = "*rules"  # stands for every answer a rule reads (rules.inputs)
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "doc": ("phase.version", "phase.document_date"),
     "titles": ("phase.kind",),
+    "stage": ("phase.kind", "phase.key_tasks"),
     "roles": ("people",),
     "person": ("people",),
     "role_label": (),
@@ -46,6 +49,8 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "findings": advice.reads(),
     **context_plans.DERIVED_FROM,
     **context_charter.DERIVED_FROM,
+    **context_checklist.DERIVED_FROM,
+    **context_timeline.DERIVED_FROM,
 }
 
 
@@ -73,9 +78,11 @@ def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[
     people = list(data.get("people") or [])
     by_role = {key: [p for p in people if p["role"] == key] for key in ROLE_LABELS}
     register = context_register.plan_register(plan, data)
+    titles = _titles(catalog, phase["kind"])
     common = {
         **data,
-        "titles": _titles(phase["kind"]),
+        "titles": titles,
+        "stage": phases.stage(catalog.lifecycles, phase),
         "roles": [{"key": k, "label": ROLE_LABELS[k], "people": v} for k, v in by_role.items() if v],
         "person": {p["name"]: p for p in people},
         "role_label": ROLE_LABELS,
@@ -92,40 +99,27 @@ def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[
         "risk_rows": _risks(data.get("risks") or []),
         "staffing_totals": _staffing(data.get("staffing") or {}),
         "processes": context_register.processes(data.get("operations") or {}),
-        "agenda": context_register.agenda(data, register, _titles(phase["kind"])),
-        "meeting": context_register.meeting(data, register),
-        "funding": _funding(data["contractor"]),
+        "agenda": context_register.agenda(data, register, titles),
+        "meeting": context_register.meeting(data, register, titles),
+        "funding": _funding(data["contractor"], titles),
         "schedule_rows": schedule.schedule_rows(data["schedule"]),
         "contractor_changed": rules.namespace(data, catalog)["contractor_changed"],
         "findings": advice.for_documents(data),  # warnings: inconsistencies and departures from practice
     }
-    return {**common, **context_plans.build(common), **context_charter.build(common, catalog.risks)}
-
-
-def _titles(kind: str) -> dict[str, str]:
-    if kind == "pmo_integration":
-        return {
-            "phase": "PMO Integration",
-            "charter": "Program Charter",
-            "provider": "Provider",
-            "organization": "Integrated Program Management Office",
-            "schedule": "Integrated Master Schedule",
-            "risk_register": "Program Risk Register",
-            "funding": "Funding and Releases",
-            "release": "Release",
-            "releases": "releases",
-        }
     return {
-        "phase": "M&O Pre-Initiation",
-        "charter": "M&O Charter",
-        "provider": "M&O Contractor",
-        "organization": "Maintenance and Operations",
-        "schedule": "Master Schedule",
-        "risk_register": "M&O Risk Register",
-        "funding": "Block Cycles and Releases",
-        "release": "Block cycle / release",
-        "releases": "block cycles",
+        **common,
+        **context_plans.build(common),
+        **context_charter.build(common, catalog.risks),
+        **context_checklist.build(common, catalog, plan),
+        **context_timeline.build(common),
     }
+
+
+def _titles(catalog: Catalog, kind: str) -> dict[str, str]:
+    """How the documents name the phase and, in its life cycle's words (a phase may change some),
+    its charter, schedule, ..."""
+    phase = catalog.phase(kind)
+    return {"phase": phase.title, **catalog.lifecycles.lifecycle(kind).words, **phase.words}
 
 
 def _names(people: list[Mapping[str, Any]]) -> str:
@@ -187,7 +181,7 @@ def _staffing(staffing: Mapping[str, Any]) -> dict[str, int]:
     return {"needed": needed, "filled": filled, "gap": max(needed - filled, 0)}
 
 
-def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
+def _funding(contractor: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, Any]:
     funding = contractor["funding"]
     cycles = contractor.get("block_cycles") or []
     if funding["model"] == "hours":
@@ -197,7 +191,7 @@ def _funding(contractor: Mapping[str, Any]) -> dict[str, Any]:
     else:
         total, unit = funding.get("authorized_dollars") or 0, "dollars"
         allocated = sum(c.get("dollars") or 0 for c in cycles)
-        text = f"${total:,} authorized for changes"
+        text = f"${total:,} authorized {titles.get('dollars_for', 'for changes')}"
     year = funding.get("fiscal_year")
     if year:
         text += f" ({year})" if year.upper().startswith("FY") else f" (fiscal year {year})"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 # The answers each name below is computed from (context.DERIVED_FROM).
-DERIVED_FROM: dict[str, tuple[str, ...]] = {"starting_risks": ("phase.kind", "risks")}
+DERIVED_FROM: dict[str, tuple[str, ...]] = {"starting_risks": ("phase.kind", "phase.key_tasks", "risks")}
 # The fields of each name (context_fields.DERIVED), for `templates check`.
 FIELDS: dict[str, Any] = {
     "starting_risks": {"group": None, "risks": dict.fromkeys(["text", "covered", "covered_by"])},
@@ -22,7 +22,7 @@ FIELDS: dict[str, Any] = {
 def build(common: Mapping[str, Any], lists: Mapping[str, Any]) -> dict[str, Any]:
     """``starting_risks``: the groups of common risks of this phase kind (``lists``: the catalog's
     risk lists), each risk with the ids (``risk_rows``) of the answers' risks that address it."""
-    groups = lists.get(common["phase"]["kind"]) or []
+    groups: list[Any] = next((lists[k] for k in common["stage"]["keys"] if k in lists), [])
     return {"starting_risks": [_group(g, common["risk_rows"]) for g in groups]}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from assembler import answers
 from assembler.templating import sandbox
 
-from . import context_charter, context_plans, context_register
+from . import context_charter, context_checklist, context_plans, context_register, context_timeline
 
 ANY: Mapping[str, Any] = {"*": None}  # a value whose fields are not checked
 
@@ -30,7 +30,13 @@ def _leaves(names: str) -> dict[str, Any]:
 # tests/test_context_fields.py checks these against contexts built from every example answer file.
 DERIVED: dict[str, Any] = {
     "doc": _leaves("id title version date"),
-    "titles": _leaves("phase charter provider organization schedule risk_register funding release releases"),
+    "titles": ANY,  # the phase's title and its life cycle's words: data (templates/phases/), any name
+    "stage": {
+        **_leaves("kind lifecycle lifecycle_name number name title keys opening_meeting"),
+        "phase_tasks": _leaves("id name outputs"),
+        "words": ANY,
+        "key_tasks": {**_leaves("id name outputs"), "activities": _leaves("text parties")},
+    },
     "roles": {**_leaves("key label"), "people": "@people"},
     "person": "@people",
     "role_label": ANY,
@@ -61,6 +67,8 @@ DERIVED: dict[str, Any] = {
     **context_plans.FIELDS,
     **context_charter.FIELDS,
     **context_register.FIELDS,
+    **context_timeline.FIELDS,
+    **context_checklist.FIELDS,
 }
 # Names an Excel template has besides the context (excel).
 SHEET_NAMES: dict[str, Any] = {"formula": None, "row": None, "span": ANY}

@@ -117,16 +117,17 @@ def processes(ops: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def meeting(data: Mapping[str, Any], register: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def meeting(
+    data: Mapping[str, Any], register: Sequence[Mapping[str, Any]], titles: Mapping[str, str]
+) -> dict[str, Any]:
     """The launch meeting as planned, or a draft with what the answers give and the rest to be set."""
     given = data.get("launch_meeting") or {}
-    kind = data["phase"]["kind"]
     people = [p["name"] for p in data.get("people") or []]
     revised = [r["due"] for r in register if r["revised"] and r["due"]]
     window = max(revised) if revised and max(revised) < data["phase"]["exit"] else None
     return {
         "draft": not given,
-        "name": "kickoff meeting" if kind == "pmo_integration" else "launch meeting",
+        "name": titles["meeting"],
         "date": given.get("date"),
         "time": given.get("start_time") or (DEFAULT_START if given else ""),
         "location": given.get("location", ""),
@@ -141,7 +142,6 @@ def agenda(
 ) -> list[dict[str, Any]]:
     """The agenda items with their leads; clock times only when the meeting has a date and time."""
     given = data.get("launch_meeting") or {}
-    kind = data["phase"]["kind"]
     people = list(data.get("people") or [])
     by_role = {key: [p for p in people if p["role"] == key] for key in ROLE_LABELS}
     lead = {role: (by_role.get(role) or [{"name": "To be named"}])[0]["name"] for role in ROLE_LABELS}
@@ -165,9 +165,9 @@ def agenda(
                 providers[0] if providers else lead["program_manager"],
             )
         )
-    if kind == "pmo_integration":
-        items.append((15, f"The {titles['schedule']}: milestones, baseline and status reporting", lead["pmo_lead"]))
-    if kind != "pmo_integration" or data.get("help_desk"):
+    if titles.get("schedule_topic"):  # the life cycle's words say which topics its meeting covers
+        items.append((15, titles["schedule_topic"], lead["pmo_lead"]))
+    if titles.get("help_desk_topic") == "always" or data.get("help_desk"):
         items.append((10, "Help desk, problem escalation and operational processes", lead["customer_services_manager"]))
     items.append((10, "The risks of the phase and their owners", lead["pmo_lead"]))
     items += [(10, topic, lead["pmo_lead"]) for topic in given.get("topics") or []]

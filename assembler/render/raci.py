@@ -22,6 +22,7 @@ from .labels import BODY_LABELS, PARTY_LABELS, ROLE_LABELS
 INPUTS = (
     "people",
     "phase.kind",
+    "phase.key_tasks",
     "contractor.block_cycles",
     "contractor.development.name",
     "contractor.mo.name",
@@ -46,10 +47,9 @@ def build(table: Mapping[str, Any], names: Mapping[str, Any]) -> dict[str, Any]:
     roles: Mapping[str, str] = table.get("roles") or {}
     bodies = set(table.get("bodies") or ())
     columns = _columns(roles, bodies, names.get("people") or [])
-    kind = names["phase"]["kind"]
     rows: list[dict[str, Any]] = []
     gaps: dict[str, dict[str, Any]] = {}
-    for spec in table.get(kind) or []:
+    for spec in _specs(table, names["stage"]):
         if spec.get("when") and not _expr(spec["when"], names, spec):
             continue
         lead = (_expr(spec["party_from"], names, spec) if spec.get("party_from") else None) or spec.get("party")
@@ -74,6 +74,27 @@ def build(table: Mapping[str, Any], names: Mapping[str, Any]) -> dict[str, Any]:
         "bodies": _bodies(roles, bodies, names.get("people") or []),
         "customer_lead": _customer_leads(names.get("people") or []),
     }
+
+
+def _specs(table: Mapping[str, Any], stage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The rows of the phase (by kind, else alias, else life cycle); ``from_key_tasks`` makes a row of
+    each activity of the key tasks under way, lettered by the party the life cycle makes responsible."""
+    found: Any = next((table[k] for k in stage["keys"] if k in table), [])
+    if not isinstance(found, Mapping):
+        return list(found)
+    letters = found.get("from_key_tasks") or {}
+    doers = found.get("responsible_by_words") or {}  # a role that does the work its words name
+    specs: list[Mapping[str, Any]] = []
+    for task in stage["key_tasks"]:
+        for activity in task["activities"]:
+            parties = [p for p in activity["parties"] if p in letters]
+            party = parties[0] if len(parties) == 1 else "shared"
+            text = activity["text"].casefold()
+            extra = {role: "R" for role, words in doers.items() if any(w.casefold() in text for w in words)}
+            specs.append(
+                {"activity": f"{task['id']} {activity['text']}", "party": party, "raci": {**letters[party], **extra}}
+            )
+    return specs
 
 
 def _columns(roles: Mapping[str, str], bodies: set[str], people: Sequence[Mapping[str, Any]]) -> list[Column]:

@@ -69,7 +69,10 @@ def shown_path(path: Path) -> str:
 def check_file(path: Path, shown: str | None = None) -> list[Finding]:
     shown = shown or shown_path(path)
     try:
-        return _docx(path, shown) if path.suffix.lower() == ".docx" else _xlsx(path, shown)
+        kind = path.suffix.lower().lstrip(".")
+        if kind in ("docx", "xlsx"):
+            return _docx(path, shown) if kind == "docx" else _xlsx(path, shown)
+        return _other(path, kind, shown)
     except AssemblerError as exc:
         return [Finding(shown, "file", "whole file", exc.message)]
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
@@ -150,6 +153,27 @@ def _xlsx(path: Path, shown: str) -> list[Finding]:
     return found
 
 
+def _other(path: Path, kind: str, shown: str) -> list[Finding]:
+    """A slide deck (filled by code: its container is checked) or a text template (.ics, .xml)."""
+    from . import container, kinds
+
+    if kind in kinds.ZIPPED:
+        container.check(path, kind)
+        return []
+    names: Mapping[str, Any] = {**context_fields.shapes(), **kinds.names(kind)}
+    found: list[Finding] = []
+    for source in kinds.sources(kind, path):
+        error = _syntax(source)
+        if error:
+            return [Finding(shown, "file", "whole file", error)]
+        for field, line in fields.located_paths(source):
+            problem = context_fields.unknown(field, names)
+            finding = Finding(shown, "file", f"line {line}", problem or "", field)
+            if problem and finding not in found:
+                found.append(finding)
+    return found
+
+
 def _unused(cat: catalog.Catalog) -> list[Finding]:
     """Agency files no deliverable uses: most often an override whose name differs from ours."""
     if cat.agency is None:
@@ -163,7 +187,7 @@ def _unused(cat: catalog.Catalog) -> list[Finding]:
             "no deliverable uses this template; to replace one of ours, give it the same name "
             "(see assembler templates list), or add a deliverable for it to catalog.yaml",
         )
-        for kind in ("docx", "xlsx")
+        for kind in catalog.TEMPLATE_KINDS
         for path in sorted((cat.agency / kind).glob(f"*.{kind}"))
         if not path.name.startswith(("~$", ".")) and path.resolve() not in used
     ]

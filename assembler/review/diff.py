@@ -76,7 +76,7 @@ def compare(old: Path, new: Path) -> Report:
 
 def _packages(old: Path, new: Path) -> Report:
     def documents(folder: Path) -> dict[str, Path]:
-        return {p.name: p for p in sorted(folder.iterdir()) if p.suffix.lower() in (".docx", ".xlsx")}
+        return {p.name: p for p in sorted(folder.iterdir()) if p.suffix.lower() in docread.READABLE}
 
     a, b = documents(old), documents(new)
     changes = []

@@ -1,4 +1,5 @@
-"""Read a .docx or .xlsx into a structure a reviewer can compare, and a plain-text rendition.
+"""Read a .docx or .xlsx (and, by ``otherread``, a .pptx, .ics or MSPDI .xml) into a structure a
+reviewer can compare, and a plain-text rendition.
 
 Word: blocks in document order (headers, paragraphs under their heading, table rows with their
 column headings, footers), each with a formatting signature. Excel: each sheet's cells by
@@ -10,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from assembler.errors import CompareError
+
+from . import otherread
+from .blocks import Block, Cell, Document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -22,38 +25,23 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _DATE_FORMATS = set(range(14, 23)) | set(range(45, 48))
 
 
-@dataclass(frozen=True)
-class Block:
-    where: str  # "3.2 Change Control, paragraph 4" / "table 'Participants', row 3"
-    text: str
-    cells: tuple[str, ...] = ()  # table rows: each cell's text
-    headers: tuple[str, ...] = ()  # table rows: the column headings
-    style: str = ""  # paragraph style and run formatting, for formatting-only changes
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: str
-    formula: str = ""
-
-
-@dataclass(frozen=True)
-class Document:
-    kind: str
-    blocks: tuple[Block, ...] = ()
-    sheets: tuple[tuple[str, dict[str, Cell]], ...] = ()
+READABLE = (".docx", ".xlsx", ".pptx", ".ics", ".xml")
 
 
 def read(path: Path) -> Document:
     suffix = path.suffix.lower()
-    if suffix not in (".docx", ".xlsx"):
-        raise CompareError(f"{path}: not a .docx or .xlsx file")
+    if suffix not in READABLE:
+        raise CompareError(f"{path}: not a {', '.join(READABLE)} file")
     try:
+        if suffix in (".ics", ".xml"):
+            data = path.read_bytes()
+            return otherread.read_ics(data) if suffix == ".ics" else otherread.read_mspdi(data)
         with zipfile.ZipFile(path) as zf:
-            return _read_docx(zf) if suffix == ".docx" else _read_xlsx(zf)
+            readers = {".docx": _read_docx, ".xlsx": _read_xlsx, ".pptx": otherread.read_pptx}
+            return readers[suffix](zf)
     except FileNotFoundError:
         raise CompareError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, UnicodeDecodeError) as exc:
         raise CompareError(f"{path}: cannot be read as {suffix} ({exc})") from None
 
 

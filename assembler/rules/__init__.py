@@ -1,9 +1,11 @@
 """Rules: which deliverables to make and which existing plans to revisit, each with its reasons.
 
 Owns: the catalog of deliverables (each for some or every phase kind) and plans, the rules
-file, the RACI matrix and the charters' risk lists as data (``catalog``), an agency's templates
-folder laid over ours (``layers``), and the decisions themselves, pure functions of the answers
-and the catalog (``decisions``, with each plan's due date from the schedule: ``due``).
+file (each rule checked by ``checker``), the RACI matrix and the charters' risk lists as data
+(``catalog``), the life cycles with their phases and key tasks (``phases``, read by
+``phase_files``), an agency's templates folder laid over ours (``layers``), and the decisions
+themselves, pure functions of the answers and the catalog (``decisions``, with each plan's due
+date from the schedule: ``due``).
 May import: ``assembler.answers``, ``assembler.templating``, ``assembler.errors``.
 
 ``from assembler import rules`` gives the decisions' names.

@@ -17,7 +17,7 @@ from typing import Any
 from assembler.errors import CatalogError, Problem
 
 from . import catalog as cat
-from . import due
+from . import due, phases
 
 CHANGE_TYPES = (
     "Moves/Adds/Changes (MACs)",
@@ -33,6 +33,9 @@ DERIVED_FROM = {
     "contractor_changed": ("contractor.development.name", "contractor.mo.name"),
     "missing_change_types": ("change_types",),
     "roles": ("people",),
+    "stage": ("phase.kind", "phase.key_tasks"),
+    "producing": ("phase.kind", "phase.key_tasks"),
+    "in_phase": ("phase.kind",),
 }
 RANK = {"generate": 2, "create": 3, "update": 2, "review": 1, "not needed": 0}
 
@@ -95,6 +98,7 @@ def namespace(data: Mapping[str, Any], catalog: cat.Catalog) -> dict[str, Any]:
     people = data.get("people") or []
     return {
         **data,
+        "stage": phases.stage(catalog.lifecycles, data.get("phase") or {}),
         "contractor_changed": bool(dev) and dev.get("name", "").strip().lower() != mo.get("name", "").strip().lower(),
         "missing_change_types": [t for t in CHANGE_TYPES if t not in given],
         "plan_count": len(catalog.plans),
@@ -118,7 +122,7 @@ _INPUTS: dict[int, tuple[cat.Catalog, tuple[str, ...]]] = {}
 def _inputs(catalog: cat.Catalog) -> tuple[str, ...]:
     cases = [c for d in catalog.deliverables for c in (*d.cases, d.otherwise) if c]
     cases += [c for p in catalog.plans for c in (*p.cases, p.otherwise) if c] + list(catalog.common)
-    paths = {q for c in cases for p in c.reads for q in DERIVED_FROM.get(p, (p,))}
+    paths = {q for c in cases for p in c.reads for q in _answers_of(p)}
     paths = {p for p in paths if p.split(".")[0] not in ("title", "months_between", "plan_count")}
     paths = {"existing_plans" if p == "plan" or p.startswith("plan.") else p for p in paths}
     # a plan's due date comes from the schedule task that revises it (see due.py)
@@ -151,14 +155,26 @@ def decide(data: Mapping[str, Any], catalog: cat.Catalog) -> Plan:
         k = key("deliverable", d.id, (*d.cases, d.otherwise))
         decisions.append(
             _recall(catalog, k)
-            or _remember(catalog, k, _decide("deliverable", d.id, d.title, d.cases, d.otherwise, ns(), {}))
+            or _remember(
+                catalog,
+                k,
+                _decide(
+                    "deliverable",
+                    d.id,
+                    d.title,
+                    d.cases,
+                    d.otherwise,
+                    ns(),
+                    phases.scope(ns()["stage"], d.outputs),
+                ),
+            )
         )
     for item in catalog.plans:
         k = key("plan", item.id, (*catalog.common, *item.cases, item.otherwise))
         known = _recall(catalog, k)
         if known is None:
             plan = existing.get(item.id)
-            scope = {"plan": plan, "title": item.title}
+            scope = {"plan": plan, "title": item.title, **phases.scope(ns()["stage"], item.outputs)}
             held = _decide("plan", item.id, item.title, catalog.common + item.cases, item.otherwise, ns(), scope)
             task = due.revising_task(data.get("schedule") or [], catalog.revision_words, item.tasks)
             needed = held.action != "not needed"
@@ -248,7 +264,7 @@ def _text(case: cat.Case, env: Mapping[str, Any], item_id: str) -> str:
 
 def _fields(case: cat.Case, env: Mapping[str, Any], item_id: str) -> tuple[tuple[str, str], ...]:
     out = []
-    paths = [q for p in case.fields for q in DERIVED_FROM.get(p, (p,))]
+    paths = [q for p in case.fields for q in _answers_of(p)]
     for path in dict.fromkeys(paths):
         value: Any = env
         for part in path.split("."):
@@ -262,6 +278,11 @@ def _fields(case: cat.Case, env: Mapping[str, Any], item_id: str) -> tuple[tuple
             shown = f"existing_plans.{item_id}"
         out.append((shown, _show(value)))
     return tuple(out)
+
+
+def _answers_of(path: str) -> tuple[str, ...]:
+    """The answer paths behind a path a rule reads: a derived name (``stage.key_tasks``) gives its answers."""
+    return DERIVED_FROM.get(path) or DERIVED_FROM.get(path.split(".")[0]) or (path,)
 
 
 def _show(value: Any) -> str:

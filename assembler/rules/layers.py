@@ -3,7 +3,8 @@
 ``docx/charter.docx`` in the agency folder replaces our charter template only; an entry of its
 ``catalog.yaml`` (by ``id``) or of its ``rules.yaml`` (deliverable rules by name, plans by ``id``)
 replaces ours or is added after them; its ``plans.common``, its ``raci.yaml`` and its
-``charter_risks.yaml`` (the charters' starting risk lists), when present, replace ours. Every
+``charter_risks.yaml`` (the charters' starting risk lists), when present, replace ours; a life
+cycle of its ``phases/`` folder replaces ours of the same ``lifecycle.id`` or is added. Every
 entry keeps the file and line it came from, so that a problem is reported where its author can
 fix it.
 """
@@ -53,7 +54,8 @@ class Layers:
     raci: Mapping[str, Any]
     risks: Mapping[str, Any]  # the charters' starting risk lists, by phase kind
     revision_words: tuple[str, ...]  # words that say a schedule task revises a plan (plans.revision_words)
-    files: tuple[Path, ...]  # every catalog, rules, raci and risk list file read, ours first
+    files: tuple[Path, ...]  # every catalog, rules, raci, risk list and life cycle file read, ours first
+    lifecycles: tuple[Path, ...] = ()  # phases/*.yaml: ours, then the agency's (read by phase_files)
 
     def template(self, name: str) -> tuple[Path, str] | None:
         """The file a catalog's template name stands for, and whose it is; None when neither has it."""
@@ -70,7 +72,7 @@ def read(ours: Path, agency: Path | None, problems: list[Problem]) -> Layers:
     """Our catalog, rules and RACI with the agency's laid over them; problems are appended."""
     trees = [_read_folder(ours, problems)]
     if agency is not None:
-        if not any((agency / name).exists() for name in (*FILES, "docx", "xlsx")):
+        if not any((agency / name).exists() for name in (*FILES, "docx", "xlsx", "phases")):
             problems.append(
                 Problem(
                     str(agency), None, "", "not a templates folder: it has no docx/, xlsx/, catalog.yaml or rules.yaml"
@@ -103,9 +105,20 @@ def read(ours: Path, agency: Path | None, problems: list[Problem]) -> Layers:
             raci = raci_file.value
         if risk_file is not None:
             risks = risk_file.value
-    read_files = tuple(e.file for files in trees for e in files if e is not None)
+    cycles = [p for root in (ours, agency) if root is not None for p in sorted((root / "phases").glob("*.yaml"))]
+    read_files = tuple(e.file for files in trees for e in files if e is not None) + tuple(cycles)
     return Layers(
-        ours, agency, tuple(deliverables.values()), rules, common, tuple(plans.values()), raci, risks, words, read_files
+        ours,
+        agency,
+        tuple(deliverables.values()),
+        rules,
+        common,
+        tuple(plans.values()),
+        raci,
+        risks,
+        words,
+        read_files,
+        tuple(cycles),
     )
 
 

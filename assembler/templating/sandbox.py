@@ -220,3 +220,19 @@ def sheet_env() -> SandboxedEnvironment:
 def rule_env() -> SandboxedEnvironment:
     """For rule expressions and reasons: plain text out, absent optional answers read as empty."""
     return _configure(_Sandbox("rule", autoescape=False, undefined=ChainableUndefined))
+
+
+def escape_line(value: Any) -> str:
+    """A value printed into a line-based text: ``\\`` and line breaks written as ``\\\\`` and ``\\n``,
+    so a value never ends the line it is in, nor starts one of its own."""
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\\", "\\\\").replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+@lru_cache(maxsize=1)
+def lines_env() -> SandboxedEnvironment:
+    """For line-based text (a calendar's ``NAME: value`` lines): plain text out, undefined is an
+    error, every printed value passed through ``escape_line`` (the reader unescapes it)."""
+    env = _Sandbox("lines", autoescape=False, undefined=StrictUndefined)
+    env.finalize = escape_line  # set after construction: the flavour, not a function's address, keys the cache
+    return _configure(env)

@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse, Response
 
 from assembler.answers import yamlread
 from assembler.errors import InputError
-from assembler.interview import forms, questions
+from assembler.interview import forms
 
-from . import runner
+from . import asked, runner
 from .common import ctx, signed_in, workspace
 from .downloads import build_of, compare, file_response, folder_of, zip_response
 from .store import Build, Workspace
@@ -141,7 +141,7 @@ async def draft_plan(request: Request, ws_id: str) -> Response:
     ws = workspace(request, ws_id)
     latest = ctx(request).store.latest(ws)
     tree = dict(latest.answers) if latest else {}
-    problems = forms.whole(tree, questions.load())
+    problems = forms.whole(tree, asked.interview())
     if problems:
         found = [{"path": path, "message": message, "step": step.number} for step, path, message in problems]
         return JSONResponse({"detail": "the answers are not complete", "problems": found}, status_code=422)

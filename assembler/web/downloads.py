@@ -19,6 +19,9 @@ router = APIRouter(include_in_schema=False)
 MEDIA = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".ics": "text/calendar; charset=utf-8",
+    ".xml": "application/xml",  # MS Project reads the schedule's MSPDI from it
     ".json": "application/json",
 }
 

@@ -26,6 +26,8 @@ from assembler.interview import forms, questions
 from assembler.interview.form_views import Builder
 from assembler.rules import catalog
 
+from . import asked
+
 GLOSSARY = Path(__file__).with_name("glossary.yaml")
 _NOTE = Markup('<dfn class="term">{}</dfn><span class="term-note"> ({})</span>')
 
@@ -91,7 +93,7 @@ _PATH = re.compile(r"[a-z_][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z_][a-z0-9_]*(?:\[\d+\]
 def _question(path: str) -> tuple[list[str], questions.Item | None, questions.Question | None, int | None]:
     """For an answer path: its keys without list indexes, the deepest question or group the
     interview has for it, the field of a row (when inside rows) and the row's number from 1."""
-    interview = questions.load()
+    interview = asked.interview()
     keys, row, item, field = [], None, None, None
     for token in _TOKEN.findall(path):
         if token.startswith("["):
@@ -118,7 +120,7 @@ def label(path: str) -> str:
         return f"{name}, entry {row} – {field.prompt}" if row else f"{name} – {field.prompt}"
     if len(keys) == 1:
         return name
-    parent = questions.load().find(".".join(keys[:-1]))
+    parent = asked.interview().find(".".join(keys[:-1]))
     title = parent.title if isinstance(parent, questions.Group) else parent.prompt
     return f"{title} – {name}"
 

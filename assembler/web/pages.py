@@ -16,7 +16,7 @@ from assembler.errors import InputError, Problem
 from assembler.interview import forms, questions
 from assembler.interview.form_views import Builder
 
-from . import runner
+from . import asked, runner
 from .common import check_csrf, close_session, ctx, open_session, render, signed_in, workspace
 from .store import Workspace
 
@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _steps() -> tuple[forms.Step, ...]:
-    return forms.steps(questions.load())
+    return asked.steps()
 
 
 def _go(url: str) -> RedirectResponse:
@@ -91,7 +91,7 @@ def _overview(request: Request, ws: Workspace, status: int = 200, upload_errors:
     c = ctx(request)
     latest = c.store.latest(ws)
     tree = dict(latest.answers) if latest else {}
-    given = questions.converted(tree)  # a part that does not apply counts as done once others are
+    given = asked.names(tree)  # a part that does not apply counts as done once others are
     started = [s for s in _steps() if s.key in tree or (tree and not questions.shown(s.item.when, given))]
     return render(
         request,
@@ -190,7 +190,7 @@ def _step_page(
 
 def _resume(tree: dict[str, Any]) -> str:
     """Where "Continue" leads: the first part that applies and has no answers, else the review."""
-    given = questions.converted(tree)
+    given = asked.names(tree)
     for s in _steps():
         if s.key not in tree and questions.shown(s.item.when, given):
             return f"step/{s.number}"
@@ -199,7 +199,7 @@ def _resume(tree: dict[str, Any]) -> str:
 
 def _nav(tree: dict[str, Any]) -> dict[str, Any]:
     """What the list of steps shows: each step, whether it applies and whether it has answers."""
-    given = questions.converted(tree)
+    given = asked.names(tree)
     return {"steps": _steps(), "tree": tree, "applies": [questions.shown(s.item.when, given) for s in _steps()]}
 
 
@@ -263,7 +263,7 @@ async def plan_page(request: Request, ws_id: str) -> Response:
 
     ws = workspace(request, ws_id)
     tree = _draft(request, ws)
-    problems = glossary.problems(ws.id, forms.whole(tree, questions.load()), tree)
+    problems = glossary.problems(ws.id, forms.whole(tree, asked.interview()), tree)
     result: dict[str, Any] = {}
     if not problems:
         result = glossary.explained(await asyncio.wrap_future(ctx(request).runner.plan(ws, tree)))
@@ -289,7 +289,7 @@ async def start_build(request: Request, ws_id: str) -> Response:
     await _form(request)
     c = ctx(request)
     latest = c.store.latest(ws)
-    if latest is None or forms.whole(dict(latest.answers), questions.load()):
+    if latest is None or forms.whole(dict(latest.answers), asked.interview()):
         return _go(f"/w/{ws.id}/plan")
     build, _ = c.runner.build(ws, latest)
     return _go(f"/w/{ws.id}/builds/{build.number}")

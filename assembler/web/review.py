@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from assembler.interview import forms, questions
+from assembler.interview import forms
 from assembler.interview.form_views import Builder
 
+from . import asked
 from .common import render, workspace
 from .pages import _draft, _nav, _steps
 
@@ -21,5 +22,5 @@ def review_page(request: Request, ws_id: str) -> Response:
     tree = _draft(request, ws)
     builder = Builder(tree, {})
     parts = [{"step": step, "view": builder.step(step), "answered": step.key in tree} for step in _steps()]
-    problems = forms.whole(tree, questions.load())
+    problems = forms.whole(tree, asked.interview())
     return render(request, "review.html", ws=ws, parts=parts, problems=problems, **_nav(tree))

@@ -25,15 +25,16 @@ from typing import Any
 from assembler import package, pipeline
 from assembler.answers import yamlread
 from assembler.errors import AssemblerError, InputError, Problem
-from assembler.interview import answerfile, questions
+from assembler.interview import answerfile
 
+from . import asked
 from .store import Build, Store, Version, Workspace
 
 ANSWERS_NAME = "answers.yaml"
 
 
 def answer_text(tree: Mapping[str, Any], title: str = "") -> str:
-    return answerfile.dump(tree, questions.load(), title)
+    return answerfile.dump(tree, asked.interview(), title)
 
 
 def _clean(lines: list[str], folder: Path) -> list[str]:

@@ -85,6 +85,14 @@ def build() -> DocxDocument:
     [for s in phase.long_term_plan] - {{{{ s }}}}
     [if schedule] The tasks, owners and dates of the phase are in the
       {{{{ titles.schedule }}}}.
+    ## 4.3 Milestones of the Phase
+    %if timeline.count
+    The milestones of the schedule, month by month from the start of the phase to its exit on
+      {{{{ phase.exit|longdate }}}}:
+    !timeline 1
+    %else
+    No milestones have been set in the schedule yet; the phase exits on {{{{ phase.exit|longdate }}}}.
+    %endif
     # 5. Key Participants
     %set orgs = people|map(attribute='organization')|unique|list
     %set managers = people|selectattr('role', 'equalto', 'program_manager')|list

@@ -96,7 +96,7 @@ def build() -> DocxDocument:
       }}){% endif %}, with copies to both program managers. A finding that puts a milestone, the budget or the
       business at risk is reported to them at once, not held for the monthly report. IV&V findings are an item of
       the governance meetings, so that they are decided where the program is governed.
-    [if @CHANGED(escalation)] **Escalation since acquisition:** @NOTE(escalation)
+    [if @CHANGED(escalation)] **Recorded change to escalation:** @NOTE(escalation)
     # 6. Findings and Their Resolution
     + IV&V records each finding, with its evidence and a rating, in the program's risks, actions, issues and
       decisions log.

@@ -90,7 +90,7 @@ def build() -> DocxDocument:
     %if contractor.block_cycles is defined and contractor.block_cycles
     Releases are planned in these block cycles:
     [for c in contractor.block_cycles] - **{{ c.name }}**: {{ c.start|longdate }} to {{ c.finish|longdate }}
-    %elif phase.kind == 'mo_pre_initiation'
+    %elif stage.lifecycle == 'hhsdc_mo'
     The release calendar is agreed at the meeting.
     %endif
     # 7. Action Items

@@ -16,7 +16,7 @@ def build() -> DocxDocument:
         doc,
         """
     # 1. Purpose
-    The plans {{ 'written while ' ~ system.acronym ~ ' was acquired' if phase.kind == 'mo_pre_initiation' else
+    The plans {{ 'written while ' ~ system.acronym ~ ' was acquired' if stage.lifecycle == 'hhsdc_mo' else
       'the program has on record' }} do not automatically fit the {{ titles.phase }} phase. This register records
       the decision taken for each of them, the reasons for it, who owns the work and when it is due, so that nothing
       is carried over unexamined. The decisions mean:

@@ -154,6 +154,10 @@ def build() -> DocxDocument:
     %else
     No milestones have been set yet; the program managers set them when the schedule is baselined.
     %endif
+    %if timeline.count
+    The same milestones month by month, from the start of the phase to its exit:
+    !timeline 1
+    %endif
     [if schedule] Every task, with its owner and dates, is in the {{{{ titles.schedule }}}}.
     # 7. Funding and Reporting
     %if funding.total

@@ -57,7 +57,7 @@ def build() -> DocxDocument:
       on risk, and decided by the program managers; a change beyond their authority goes to the @SPONSOR_WORD.
       Change requests are reviewed weekly, so that schedule updates and their downstream effects are
       understood before they are accepted.
-    [if @CHANGED(decision_makers)] **Change since acquisition:** @NOTE(decision_makers)
+    [if @CHANGED(decision_makers)] **Recorded change:** @NOTE(decision_makers)
     # 3. Schedule Management
     The {{ titles.schedule }} holds every activity of the phase, from {{ phase.start|longdate }} to
       {{ phase.exit|longdate }}, with its owner and responsible party. Activity owners update activities, dates,
@@ -131,7 +131,7 @@ def build() -> DocxDocument:
       {{ launch_meeting.date|longdate }} ({{ launch_meeting.location }}).
     [if launch_meeting is not defined] - **Launch.** The phase opens with a joint kickoff of both program offices;
       its date and place are still to be set.
-    [if @CHANGED(stakeholders)] **Change since acquisition:** @NOTE(stakeholders)
+    [if @CHANGED(stakeholders)] **Recorded change:** @NOTE(stakeholders)
     # 8. Quality Management
     Quality is assured in two ways. The customer watches the provider's delivery against agreed measures, each with
       a customer person responsible, in the Quality Assurance Surveillance Plan; an independent assessment of the
@@ -145,7 +145,7 @@ def build() -> DocxDocument:
     Decisions the program managers cannot take go to the @SPONSOR_WORD{% if @SPONSORS %} ({{
       @SPONSORS|map(attribute='name')|join(' and ') }}){% endif %}, who decide{{ 's' if (@SPONSORS)|length == 1 else ''
       }} through the governance structure both program offices sit in.
-    [if @CHANGED(escalation)] **Escalation since acquisition:** @NOTE(escalation)
+    [if @CHANGED(escalation)] **Recorded change to escalation:** @NOTE(escalation)
     [for r in plan_register if r.id == 'governance'] The Governance Plan (owner: {{ r.owner }}) records the
       governance structure and decision makers; it @ACTION.
     # 10. Keeping the Plan Current

@@ -129,13 +129,17 @@ def build() -> DocxDocument:
     The phase needs {{ staffing_totals.needed }} staff in {{ staffing.positions|length }} positions (section
       6.1), {{ staffing_totals.filled }} of them filled.
     %endif
-    [if @CHANGED(staffing)] **{{ 'Change since acquisition' if phase.kind == 'mo_pre_initiation' else 'Staffing
+    [if @CHANGED(staffing)] **{{ 'Change since acquisition' if stage.lifecycle == 'hhsdc_mo' else 'Staffing
       change' }}:** @NOTE(staffing)
     ## 3.2 How Staff Are Assigned and Released
     Each person is assigned to a role for the phase, from {{ phase.start|longdate }} to its exit on
       {{ phase.exit|longdate }}. The staffing review (an activity of the RACI matrix, section 5.2) confirms the
       assignments and the open positions; a person who changes role or leaves is recorded as a revision of this plan,
       and the open position is filled or its work reassigned as section 6.2 records.
+    %if timeline.count
+    The milestones of the phase, around which staff are assigned and released:
+    !timeline 1
+    %endif
     ## 3.3 Provider Staff and Agency Staff Working Together
     %if raci.customer_lead
     Each provider-side person has a customer lead at {{ agency.short_name }}, who agrees their priorities and
@@ -201,7 +205,7 @@ def build() -> DocxDocument:
       both together drive the activity:
     """,
     )
-    raci(doc)
+    raci(doc, heat=True, figure=2)
     _md(
         doc,
         """
@@ -333,7 +337,7 @@ def build() -> DocxDocument:
       contractor.mo.end|longdate }}; the handover to whoever follows must be planned well before that date.
     [if contractor_changed and contractor.development.end is defined] {{ contractor.development.name }}'s work
       ends on {{ contractor.development.end|longdate }}; {{ 'the knowledge transfer to ' ~ contractor.mo.name ~ ' is
-      an activity of the RACI matrix' if phase.kind == 'mo_pre_initiation' else 'what its staff know of the system
+      an activity of the RACI matrix' if stage.lifecycle == 'hhsdc_mo' else 'what its staff know of the system
       must be handed over to ' ~ contractor.mo.name ~ ' before then' }}.
     **To complete:** the measures that keep key staff on the team (for example cross-training, backups for each key
       role and recognition), agreed by both program managers.
@@ -360,10 +364,10 @@ def build() -> DocxDocument:
     **RACI** ¦ Responsible, Accountable, Consulted, Informed: the part each person plays in an activity (section 5.2)
     **Customer lead** ¦ The {{ agency.short_name }} person a provider-side team member works with and reports to
     **Lead or support** ¦ Whether a role leads part of the program or supports those who do
-    **PMO** ¦ Program Management Office: {{ 'the ' ~ titles.organization if phase.kind == 'pmo_integration' else
+    **PMO** ¦ Program Management Office: {{ 'the ' ~ titles.organization if stage.lifecycle == 'm3' else
       'the ' ~ agency.short_name ~ ' project office that runs the phase' }}
     **SME** ¦ Subject matter expert: support staff whose specialty the program relies on
-    [if phase.kind == 'mo_pre_initiation'] **M&O** ¦ Maintenance and Operations: running and changing a system in
+    [if stage.lifecycle == 'hhsdc_mo'] **M&O** ¦ Maintenance and Operations: running and changing a system in
       production
     [if people|selectattr('role', 'equalto', 'ccb_member')|list] **Change Control Board** ¦ The body that reviews and
       approves changes to the system

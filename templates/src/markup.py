@@ -206,6 +206,9 @@ def _row(t: Table, cells: Sequence[str], widths: Sequence[float], opts: dict[str
     size = float(opts.get("size", 10))
     for cell, text, width, how in zip(row.cells, cells, widths, opts["align"], strict=False):
         cell.width = Inches(width)
+        if shaded := SHADE.match(text):  # "[shade PALETTE expr] text": the fill follows a rendered value
+            text = text[shaded.end() :]
+            cell._tc.get_or_add_tcPr().append(_el("w:shd", val="clear", color="auto", fill=fill_by(*shaded.groups())))
         for j, line in enumerate(text.split(BREAK)):
             par = cell.paragraphs[0] if j == 0 else cell.add_paragraph()
             par.style = "Table Bullet" if line.startswith("• ") else style
@@ -228,6 +231,8 @@ def table(doc: DocxDocument, spec: str, lines: Sequence[str]) -> Table:
     a docxtpl row tag ({%tr %}); ``[for ...]``/``[if ...]`` before a row wraps it in such tags; a line
     starting with ``=`` is a shaded, bold totals row. In a cell, `` // `` starts a new paragraph and a
     leading ``• `` makes a bulleted list (each ``\\a`` in the rendered value starts the next bullet).
+    A cell starting ``[shade PALETTE expr]`` is shaded when rendered by the value of ``expr`` (see
+    ``fill_by``), e.g. ``[shade HEAT v] **{{ v }}**`` in a RACI matrix.
     """
     widths = [float(w) for w in spec.split() if w[0].isdigit()]
     opts: dict[str, str] = {}
@@ -269,7 +274,8 @@ def table(doc: DocxDocument, spec: str, lines: Sequence[str]) -> Table:
 
 def _shade(row: _Row, fill: str) -> None:
     for cell in row.cells:
-        cell._tc.get_or_add_tcPr().append(_el("w:shd", val="clear", color="auto", fill=fill))
+        if cell._tc.get_or_add_tcPr().find(qn("w:shd")) is None:  # a [shade] cell keeps its own fill
+            cell._tc.get_or_add_tcPr().append(_el("w:shd", val="clear", color="auto", fill=fill))
 
 
 def md(doc: DocxDocument, text: str) -> None:
@@ -277,8 +283,9 @@ def md(doc: DocxDocument, text: str) -> None:
 
     ``# ``/``## `` headings; ``- `` bullet; ``+ `` numbered item; ``%`` a docxtpl paragraph tag ({%p %});
     ``[for ...]``/``[if ...]`` before an element wraps it in such tags; ``[[ spec`` ... ``]]`` a table
-    (see ``table``); ``@NAME`` or ``@NAME(arg)`` a snippet from MACROS; ``> `` a paragraph kept with the
-    next; any other line a paragraph (kept with the next too when it ends with a colon).
+    (see ``table``); ``@NAME`` or ``@NAME(arg)`` a snippet from MACROS; ``!NAME N`` figure N drawn by
+    ``FIGURES[NAME]`` (``!timeline 1``); ``> `` a paragraph kept with the next; any other line a
+    paragraph (kept with the next too when it ends with a colon).
     """
     expand = lambda m: MACROS[m[1]].replace("ARG", MACROS.get(m[2], m[2] or ""))  # noqa: E731
     text = MACRO.sub(expand, textwrap.dedent(text).strip())
@@ -306,6 +313,9 @@ def md(doc: DocxDocument, text: str) -> None:
             para(doc, line[2:], "List Bullet" if line[0] == "-" else "List Number")
         elif line.startswith("%"):
             tag(doc, line[1:].strip())
+        elif line.startswith("!"):  # "!timeline 1": a figure of FIGURES, numbered
+            name, number = line[1:].split()
+            FIGURES[name](doc, int(number))
         elif line.startswith("> "):
             para(doc, line[2:]).paragraph_format.keep_with_next = True
         elif line:
@@ -335,19 +345,144 @@ MACROS = {
 }
 
 
-def raci(doc: DocxDocument) -> None:
+def raci(doc: DocxDocument, heat: bool = False, figure: int = 0) -> None:
     """Activity, lead party, then one column per role holder through {%tc %} loops. The grid is sized for
     one column per role of raci.yaml; docxtpl's fix_tables drops the grid columns a package leaves
-    empty and shares their width out, or narrows every column when more people than roles hold one."""
+    empty and shares their width out, or narrows every column when more people than roles hold one.
+    With ``heat``, a heat map: each letter's cell shaded by the letter (``HEAT``), a caption numbered
+    ``figure`` above it, alternative text, and a legend line below."""
     keys = len(YAML(typ="safe").load((HERE.parent / "raci.yaml").read_text(encoding="utf-8"))["roles"])
     act, party = 2.2, 0.7
     key = round((WIDTH - act - party) / keys, 3)
+    letter = "[shade HEAT v] **{{ v }}**" if heat else "**{{ v }}**"
     lines = [
         "Activity ¦ Lead party ¦ {%tc for c in raci.columns %} ¦ {{ c.key }} ¦ {%tc endfor %}",
-        "[for row in raci.rows] {{ row.activity }} ¦ {{ row.party }} ¦ {%tc for v in row.cells %} ¦ **{{ v }}** ¦ "
+        "[for row in raci.rows] {{ row.activity }} ¦ {{ row.party }} ¦ {%tc for v in row.cells %} ¦ " + letter + " ¦ "
         "{%tc endfor %}",
     ]
-    _grid(table(doc, f"{act} {party} {key} {key} {key} align=lcccc size=8", lines), [act, party] + [key] * keys)
+    if heat:
+        phase = "{{ titles.phase }}"
+        caption(doc, f"Figure {figure}. RACI matrix: who does what in each activity of the {phase} phase")
+    t = table(doc, f"{act} {party} {key} {key} {key} align=lcccc size=8", lines)
+    _grid(t, [act, party] + [key] * keys)
+    if heat:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the gap: the legend stays with the last row
+        alt_text(
+            t,
+            "RACI matrix",
+            "RACI matrix of the {{ titles.phase }} phase: {{ raci.rows|length }} activities, one column per person "
+            "or body ({{ raci.columns|map(attribute='key')|join(', ') }}). Each cell holds its letter, shaded from "
+            "dark to pale: A accountable, R responsible, C consulted, I informed; an empty cell has no part.",
+        )
+        legend(doc, [(HEAT[k], k, text) for k, text in HEAT_WORDS.items()])
+
+
+# ---------------------------------------------------------------- figures: tables shaded when rendered
+
+# Fills that stay apart in black-and-white print (about 48%, 31%, 17% and 5% grey) under black letters.
+HEAT = {"A": "6A89BD", "R": "9DB3D6", "C": "C9D6EC", "I": "EDF2F9"}
+HEAT_WORDS = {"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"}
+MILESTONE_FILL, EXIT_FILL, EXIT_MONTH_FILL, EXIT_HEAD_FILL = "9DB3D6", "F4B183", "FBE5D6", "C55A11"
+# PALETTE name: (fill for each value, fill for any other value).
+PALETTES: dict[str, tuple[dict[str, str], str]] = {
+    "HEAT": (HEAT, "auto"),
+    "TIMELINE": ({"milestone": MILESTONE_FILL, "exit": EXIT_FILL, "exit_month": EXIT_MONTH_FILL}, "auto"),
+    "TIMELINE_HEAD": ({"exit": EXIT_HEAD_FILL}, HEAD_FILL),
+}
+SHADE = re.compile(r"^\[shade ([A-Z_]+) ([^\]]+)\]\s*")
+
+
+def fill_by(palette: str, expr: str) -> str:
+    """A cell fill as a Jinja expression: the palette's fill for the rendered value of ``expr``.
+
+    It is written into the cell's ``w:shd`` attribute, which docxtpl renders with the rest of the
+    body, so the shading follows the value in the filled cell (a letter, a kind of cell)."""
+    fills, other = PALETTES[palette]
+    chain = " else ".join(f"'{fill}' if ({expr}) == '{value}'" for value, fill in fills.items())
+    return f"{{{{ {chain} else '{other}' }}}}"
+
+
+def caption(doc: DocxDocument, text: str) -> Paragraph:
+    """A figure's caption line, kept with the figure below it (Word's own Caption style, named fonts)."""
+    style = doc.styles["Caption"]
+    style.base_style = doc.styles["Normal"]
+    font = style.font
+    font.name, font.size, font.bold, font.italic, font.color.rgb = FONT, Pt(9), True, False, NAVY
+    rfonts = style.element.rPr.rFonts
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.set(qn(f"w:{attr}"), FONT)
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(6), Pt(3), True
+    par = doc.add_paragraph(style="Caption")
+    _runs(par, text)
+    return par
+
+
+def alt_text(t: Table, title: str, description: str) -> None:
+    """The table's alternative text (Word: Table Properties > Alt Text), read by screen readers."""
+    tbl_pr = t._tbl.tblPr
+    tbl_pr.insert_element_before(_el("w:tblCaption", val=title), "w:tblDescription", "w:tblPrChange")
+    tbl_pr.insert_element_before(_el("w:tblDescription", val=description), "w:tblPrChange")
+
+
+def legend(doc: DocxDocument, items: Sequence[tuple[str, str, str]], note: str = "") -> Paragraph:
+    """A legend line: each (fill, sample, meaning) as the sample on its fill, then the meaning."""
+    par = doc.add_paragraph(style="Table Text")
+    par.paragraph_format.space_after = Pt(8)
+    if note:
+        _runs(par, note + "  ", 8)
+    for fill, sample, meaning in items:
+        run = par.add_run(f" {sample} ")
+        run.bold, run.font.size = True, Pt(8)
+        run._r.get_or_add_rPr().append(_el("w:shd", val="clear", color="auto", fill=fill))
+        _runs(par, f" {meaning}    ", 8)
+    return par
+
+
+def timeline(doc: DocxDocument, figure: int, months: int = 12) -> None:
+    """The phase timeline (``timeline`` of the context): one column per month through a {%tc %} loop,
+    one row per milestone and a last one for the exit; a milestone's month cell is shaded and holds
+    ◊ and its day, the exit month is shaded down the figure. Caption above, alternative text, legend
+    below. The grid is sized for ``months`` columns; docxtpl's fix_tables shares out or narrows it
+    (LibreOffice reads the grid), and each month cell's own width is the months' share of the page
+    (Word reads those), so the figure spans the text width for any number of months."""
+    name = 1.9
+    key = round((WIDTH - name) / months, 3)
+    lines = [
+        "Milestone ¦ {%tc for c in timeline.columns %} ¦ [shade TIMELINE_HEAD ('exit' if c.exit else '')] "
+        "{{ c.label }} // {{ c.year }} ¦ {%tc endfor %}",
+        "[for r in timeline.rows] **{{ r.wbs ~ ' ' if r.wbs else '' }}{{ r.name }}** // {{ r.date|longdate }} ¦ "
+        "{%tc for x in r.cells %} ¦ [shade TIMELINE x.kind] {{ x.mark }} // {{ x.day }} ¦ {%tc endfor %}",
+    ]
+    caption(doc, f"Figure {figure}. Milestones of the phase, {{{{ timeline.span }}}}")
+    t = table(doc, f"{name} {key} {key} {key} align=lccc size=8 keep", lines)
+    _grid(t, [name] + [key] * months)
+    share = f"{{{{ {int((WIDTH - name) * 1440)} // timeline.columns|length }}}}"
+    for row in t.rows:
+        row.cells[2]._tc.tcPr.find(qn("w:tcW")).set(qn("w:w"), share)  # the cell the {%tc for %} repeats
+        for run in (r for p in row.cells[2].paragraphs for r in p.runs if r.text == "{{ x.mark }}"):
+            run.bold, run.font.size = True, Pt(11)  # the mark stands out from the day below it
+    margins = _el("w:tblCellMar")  # narrow month columns: less padding than the table style's
+    for side, dxa in (("top", 15), ("left", 29), ("bottom", 15), ("right", 29)):
+        margins.append(_el(f"w:{side}", w=str(dxa), type="dxa"))
+    t._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    alt_text(t, "Timeline of the phase", "{{ timeline.alt }}")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the gap: the legend stays with the figure
+    legend(
+        doc,
+        [
+            (MILESTONE_FILL, "◊", "milestone, with its day"),
+            (EXIT_FILL, "▪", "phase exit"),
+            (EXIT_MONTH_FILL, " ", "exit month"),
+        ],
+        "{{ 'One column per month.' if timeline.step == 1 else 'One column per ' ~ timeline.step ~ ' months.' }}",
+    )
+
+
+# The figures a document's markup can draw with "!NAME N" (md).
+FIGURES = {"timeline": timeline}
 
 
 def new_document(cover_page: bool, title: str) -> DocxDocument:
