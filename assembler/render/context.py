@@ -4,7 +4,7 @@ Pure: answers, plan and catalog in, a plain dict out. Everything a template may 
 here, so templates hold wording and layout, never logic beyond loops and conditions.
 Names (see docs/templates.md): every answer section, and ``doc``, ``titles``, ``stage`` (the
 phase and its key tasks under way, from the life cycle's data), ``roles``, ``person``, ``raci``,
-``role_tables``, ``change_methods``, ``plan_register``, ``deliverables``, ``risk_rows``,
+``role_tables``, ``change_methods``, ``plan_register``, ``deliverables``, ``made``, ``risk_rows``,
 ``staffing_totals``, ``processes``, ``agenda``, ``funding``, ``contractor_changed``, ``findings``,
 ``starting_risks`` (``context_charter``).
 """
@@ -38,6 +38,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "plan_register": (RULES, "schedule", "phase.exit"),
     "plan_summary": (RULES,),
     "deliverables": (RULES,),
+    "made": (RULES,),
     "risk_rows": ("risks",),
     "staffing_totals": ("staffing.positions",),
     "processes": ("operations",),
@@ -96,6 +97,7 @@ def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[
             {"title": d.title, "action": d.action, "reason": "; ".join(r.text for r in d.reasons)}
             for d in plan.deliverables
         ],
+        "made": [d.id for d in plan.deliverables if d.action == "generate"],  # ids: what the package holds
         "risk_rows": _risks(data.get("risks") or []),
         "staffing_totals": _staffing(data.get("staffing") or {}),
         "processes": context_register.processes(data.get("operations") or {}),

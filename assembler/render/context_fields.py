@@ -53,6 +53,7 @@ DERIVED: dict[str, Any] = {
     "change_methods": _leaves("type method approver defined"),
     "plan_register": _leaves("id title action reasons reason owner last_updated due"),
     "deliverables": _leaves("title action reason"),
+    "made": None,
     "risk_rows": ("@risks", _leaves("id score rating owner")),
     "staffing_totals": _leaves("needed filled gap"),
     "processes": _leaves("key label given in_place owner note"),

@@ -22,3 +22,10 @@ def steps() -> tuple[forms.Step, ...]:
 def names(tree: Mapping[str, Any]) -> dict[str, Any]:
     """What the conditions read, for answers as typed."""
     return interview().names(questions.converted(tree))
+
+
+def lifecycles() -> Any:
+    """The catalog's life cycles (``rules.phases.Phases``): the phase kinds the pages name."""
+    from assembler.rules import catalog
+
+    return catalog.load().lifecycles

@@ -259,7 +259,7 @@ def _newly_asked(before: set[str], after: set[str]) -> frozenset[str]:
 @router.get("/w/{ws_id}/plan")
 async def plan_page(request: Request, ws_id: str) -> Response:
     """What a build would make and why, in words: a problem links to its field, an answer is named by its question."""
-    from . import glossary
+    from . import glossary, pictures
 
     ws = workspace(request, ws_id)
     tree = _draft(request, ws)
@@ -270,6 +270,8 @@ async def plan_page(request: Request, ws_id: str) -> Response:
     compared = any(b.status == "done" for b in ctx(request).store.builds(ws))
     warnings = {kind: _warnings(ws.id, result, tree, kind) for kind in ("inconsistency", "practice")}
     shown: dict[str, Any] = {"problems": problems, "result": result, "compared": compared, "warnings": warnings}
+    if result.get("deliverables"):
+        shown["pictures"] = pictures.of_plan(result, tree)
     return render(request, "plan.html", ws=ws, **shown, **_nav(tree))
 
 

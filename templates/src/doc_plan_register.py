@@ -67,8 +67,9 @@ def build() -> DocxDocument:
     ]]
     # 7. Next Steps
     Each owner completes the decided action by its due date and reports progress at the PMO status meeting. A
-      revised plan goes to the Change Control Board when it alters a process the board governs, and this register
-      is reissued whenever a decision changes.
+      revised plan goes to {{ 'the Change Control Board when it alters a process the board governs' if roles |
+      selectattr('key', 'equalto', 'ccb_member') | list else 'the program managers for approval' }}, and this
+      register is reissued whenever a decision changes.
     """,
     )
     return doc

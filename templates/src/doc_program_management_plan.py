@@ -95,12 +95,13 @@ def build() -> DocxDocument:
       contractor.mo.start is defined else '' }}{{ ' to ' ~ contractor.mo.end|longdate if contractor.mo.end is defined
       else '' }}{{ '; its manager for this work is ' ~ contractor.mo.manager if contractor.mo.manager is defined else
       '' }}.
-    [if contractor.development is defined] {{ contractor.development.name }} is the development
-      contractor{{ ' (' ~ contractor.development.contract_number ~ ')' if contractor.development.contract_number is
+    [if contractor.development is defined] {{ contractor.development.name }} is the contractor of the
+      system the program replaces{{ ' (' ~ contractor.development.contract_number ~ ')' if contractor.development.contract_number is
       defined else '' }}{{ ', to ' ~ contractor.development.end|longdate if contractor.development.end is defined
       else '' }}.
     Customer and provider roles and responsibilities must be set down in written agreements. The provider's
-      performance against the agreement is watched through the Quality Assurance Surveillance Plan.
+      performance against the agreement is watched {{ 'through the Quality Assurance Surveillance Plan' if 'qasp' in
+      made else 'against the measures the agreement sets' }}.
     [for r in plan_register if r.id == 'contract_management'] The Contract Management Plan (owner: {{ r.owner }})
       @ACTION; the Plan Review Register gives the reasons.
     # 6. Cost Management
@@ -129,13 +130,14 @@ def build() -> DocxDocument:
       on, and keep them in one glossary.
     [if launch_meeting is defined] - **Launch.** The phase opens with the launch meeting on
       {{ launch_meeting.date|longdate }} ({{ launch_meeting.location }}).
-    [if launch_meeting is not defined] - **Launch.** The phase opens with a joint kickoff of both program offices;
-      its date and place are still to be set.
+    [if launch_meeting is not defined and stage.opening_meeting] - **Launch.** The phase opens with a joint kickoff
+      of both program offices; its date and place are still to be set.
     [if @CHANGED(stakeholders)] **Recorded change:** @NOTE(stakeholders)
     # 8. Quality Management
     Quality is assured in two ways. The customer watches the provider's delivery against agreed measures, each with
-      a customer person responsible, in the Quality Assurance Surveillance Plan; an independent assessment of the
-      program as a whole is set out in the Independent Verification and Validation Plan.
+      a customer person responsible{{ ', in the Quality Assurance Surveillance Plan' if 'qasp' in made else '' }}; an
+      independent assessment of the program as a whole is set out in the Independent Verification and Validation
+      Plan.
     [if ivv_leads] IV&V is led by {{ ivv_leads|map(attribute='name')|join(' and ') }}{% for r in plan_register if
       r.id == 'qa_ivv' %}{% if r.owner in ivv_leads|map(attribute='name')|list %}, who owns the QA and IV&V Plan; it
       @ACTION{% else %}. The QA and IV&V Plan (owner: {{ r.owner }}) @ACTION{% endif %}{% endfor %}.
