@@ -76,8 +76,8 @@ def build() -> DocxDocument:
       risk_rows|length != 1 else ' is') ~ ' in the ' ~ titles.risk_register if risk_rows else '' }}.
     **Provider plans and deliverables** ¦ Plans and deliverables of {{ contractor.mo.name }} are complete, follow the
       program's standards and are accepted on evidence.
-    [if 'qasp' in made] **Quality surveillance** ¦ The customer's surveillance of the provider is carried out as planned and acts on
-      its results.
+    [if 'qasp' in made] **Quality surveillance** ¦ The customer's surveillance of the provider is carried out as
+      planned and acts on its results.
     **Testing and readiness** ¦ Test results support each readiness decision; open defects and their risks are
       known to those who decide.
     ]]

@@ -95,9 +95,9 @@ def build() -> DocxDocument:
       contractor.mo.start is defined else '' }}{{ ' to ' ~ contractor.mo.end|longdate if contractor.mo.end is defined
       else '' }}{{ '; its manager for this work is ' ~ contractor.mo.manager if contractor.mo.manager is defined else
       '' }}.
-    [if contractor.development is defined] {{ contractor.development.name }} is the contractor of the
-      system the program replaces{{ ' (' ~ contractor.development.contract_number ~ ')' if contractor.development.contract_number is
-      defined else '' }}{{ ', to ' ~ contractor.development.end|longdate if contractor.development.end is defined
+    [if contractor.development is defined] {{ contractor.development.name }} is the contractor of the system the
+      program replaces{{ ' (' ~ contractor.development.contract_number ~ ')' if
+      contractor.development.contract_number is defined else '' }}{{ ', to ' ~ contractor.development.end|longdate if contractor.development.end is defined
       else '' }}.
     Customer and provider roles and responsibilities must be set down in written agreements. The provider's
       performance against the agreement is watched {{ 'through the Quality Assurance Surveillance Plan' if 'qasp' in
