@@ -97,8 +97,8 @@ def build() -> DocxDocument:
       '' }}.
     [if contractor.development is defined] {{ contractor.development.name }} is the contractor of the system the
       program replaces{{ ' (' ~ contractor.development.contract_number ~ ')' if
-      contractor.development.contract_number is defined else '' }}{{ ', to ' ~ contractor.development.end|longdate if contractor.development.end is defined
-      else '' }}.
+      contractor.development.contract_number is defined else '' }}{{ ', to ' ~ contractor.development.end|longdate
+      if contractor.development.end is defined else '' }}.
     Customer and provider roles and responsibilities must be set down in written agreements. The provider's
       performance against the agreement is watched {{ 'through the Quality Assurance Surveillance Plan' if 'qasp' in
       made else 'against the measures the agreement sets' }}.
