@@ -77,7 +77,7 @@ def naive_one(job: tuple[str, str, str]) -> None:
             doc = DocxTemplate(str(item.template))
             doc.render(dict(ctx), jinja_env=env, autoescape=True)
             doc.save(folder / item.output)
-        else:
+        elif item.kind == "xlsx":  # the naive fill makes the Word and Excel files only (it does less)
             wb = openpyxl.load_workbook(item.template)
             for ws in wb.worksheets:
                 for row in ws.iter_rows():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from assembler import rules
@@ -84,9 +85,15 @@ def within(text: str, known: Sequence[Source]) -> list[Source]:
     return [s for s in known if any(contains(text, n) for n in s.names)]
 
 
+@lru_cache(maxsize=8192)
 def contains(text: str, name: str) -> bool:
-    phrase = re.escape(" ".join(name.casefold().split()))
-    return re.search(rf"(?<!\w){phrase}(?!\w)", " ".join(text.casefold().split())) is not None
+    """Whether ``text`` holds ``name`` as a phrase (pure: kept per pair, a checklist asks thousands)."""
+    return _phrase(name).search(phases.plain(text)) is not None
+
+
+@lru_cache(maxsize=2048)
+def _phrase(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phases.plain(name))}(?!\w)")
 
 
 def item(name: str, known: Sequence[Source], is_input: bool) -> dict[str, str]:

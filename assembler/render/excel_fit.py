@@ -51,14 +51,17 @@ def _units(ch: str, table: dict[str, int]) -> int:
     return excel_metrics.UNITS_PER_EM  # one em: as wide as an East Asian ideograph, wider than any Latin letter
 
 
+@lru_cache(maxsize=16384)
 def text_px(text: str, font: Font) -> float:
     table = _table(font.bold)
     em_px = font.size * 96 / 72
     return sum(_units(ch, table) for ch in text) / excel_metrics.UNITS_PER_EM * em_px * SAFETY
 
 
+@lru_cache(maxsize=16384)
 def line_count(text: str, width: float, font: Font) -> int:
-    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide (Excel's unit)."""
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide (Excel's unit); kept per
+    text, width and font: a batch fills the same texts (a key task's activities) again and again."""
     room = max(width * PX_PER_WIDTH - CELL_MARGIN_PX, PX_PER_WIDTH)
     return sum(_paragraph_lines(p, room, font) for p in text.replace("\r\n", "\n").split("\n"))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -135,7 +136,13 @@ def _suggest(word: str, known: Sequence[str] | Mapping[str, Any]) -> str:
 
 def same_name(a: str, b: str) -> bool:
     """Whether two document names are the same, whatever their case and spacing."""
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return plain(a) == plain(b)
+
+
+@lru_cache(maxsize=8192)
+def plain(name: str) -> str:
+    """A name as it is compared: case folded, spaces single (kept per name: a checklist compares thousands)."""
+    return " ".join(name.casefold().split())
 
 
 def stage(known: Phases, given: Mapping[str, Any]) -> dict[str, Any]:
