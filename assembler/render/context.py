@@ -16,7 +16,6 @@ from typing import Any
 
 from assembler import rules
 from assembler.answers import advice, schedule
-from assembler.rules import phases
 from assembler.rules.catalog import Catalog, Deliverable
 
 from . import context_charter, context_checklist, context_plans, context_register, context_timeline, raci
@@ -75,20 +74,21 @@ def for_item(common: Mapping[str, Any], item: Deliverable) -> dict[str, Any]:
 
 def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[str, Any]:
     """Everything but ``doc``: the same for every document of a package, so built once for it."""
-    phase = data["phase"]
     people = list(data.get("people") or [])
     by_role = {key: [p for p in people if p["role"] == key] for key in ROLE_LABELS}
     register = context_register.plan_register(plan, data)
-    titles = _titles(catalog, phase["kind"])
+    names = rules.namespace(data, catalog)  # what rules read, ``stage`` among it: built once for the package
+    stage = names["stage"]
+    titles = {"phase": stage["title"], **stage["words"]}  # the phase's title and its life cycle's words
     common = {
         **data,
         "titles": titles,
-        "stage": phases.stage(catalog.lifecycles, phase),
+        "stage": stage,
         "roles": [{"key": k, "label": ROLE_LABELS[k], "people": v} for k, v in by_role.items() if v],
         "person": {p["name"]: p for p in people},
         "role_label": ROLE_LABELS,
         "party_label": PARTY_LABELS,
-        "raci": raci.build(catalog.raci, rules.namespace(data, catalog)),
+        "raci": raci.build(catalog.raci, names),
         "role_tables": _role_tables(data.get("role_needs") or {}, by_role),
         "change_methods": _change_methods(data.get("change_types") or []),
         "plan_register": register,
@@ -105,7 +105,7 @@ def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[
         "meeting": context_register.meeting(data, register, titles),
         "funding": _funding(data["contractor"], titles),
         "schedule_rows": schedule.schedule_rows(data["schedule"]),
-        "contractor_changed": rules.namespace(data, catalog)["contractor_changed"],
+        "contractor_changed": names["contractor_changed"],
         "findings": advice.for_documents(data),  # warnings: inconsistencies and departures from practice
     }
     return {
@@ -115,13 +115,6 @@ def shared(data: Mapping[str, Any], plan: rules.Plan, catalog: Catalog) -> dict[
         **context_checklist.build(common, catalog, plan),
         **context_timeline.build(common),
     }
-
-
-def _titles(catalog: Catalog, kind: str) -> dict[str, str]:
-    """How the documents name the phase and, in its life cycle's words (a phase may change some),
-    its charter, schedule, ..."""
-    phase = catalog.phase(kind)
-    return {"phase": phase.title, **catalog.lifecycles.lifecycle(kind).words, **phase.words}
 
 
 def _names(people: list[Mapping[str, Any]]) -> str:
