@@ -146,7 +146,8 @@ class _Book:
         rels = self.xml(rels_part).iter(_REL) if rels_part in self.infos else iter(())
         self.rels = {r.get("Id", ""): (self._join(r.get("Target", "")), r.get("Type", "")) for r in rels}
         strings = next((t for t, kind in self.rels.values() if kind.endswith("/sharedStrings")), "")
-        self.strings = [_text(si) for si in self.xml(strings).iterfind(f"{_M}si")] if strings in self.infos else []
+        found = self.xml(strings).iterfind(f"{_M}si") if strings in self.infos else ()
+        self.strings = [string_text(si) for si in found]
 
     def _join(self, target: str) -> str:
         return target.lstrip("/") if target.startswith("/") else self.folder + target
@@ -175,7 +176,7 @@ class _Book:
     def value(self, c: ET.Element) -> Any:
         kind, v = c.get("t", "n"), c.findtext(f"{_M}v")
         if kind == "inlineStr":
-            return _text(c.find(f"{_M}is"))
+            return string_text(c.find(f"{_M}is"))
         if v is None:
             return None  # a formula never calculated (our summary rows' dates)
         if kind == "s":
@@ -205,8 +206,9 @@ class _Book:
         raise ValueError(f"{value!r} is not a date (mm/dd/yyyy or yyyy-mm-dd)")
 
 
-def _text(el: ET.Element | None) -> str:
-    """A shared or inline string's text: its runs joined, phonetic runs left out."""
+def string_text(el: ET.Element | None) -> str:
+    """A shared or inline string's text: its runs joined, phonetic runs left out (the templates'
+    reader, render.excel_xml, uses it too)."""
     if el is None:
         return ""
     t = el.find(f"{_M}t")

@@ -22,6 +22,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.cell import coordinate_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
+from assembler.answers.sheetread import string_text
+
 from .excel_fit import Font
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -116,18 +118,8 @@ def _join(folder: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else folder + target
 
 
-def _text(el: ET.Element | None) -> str:
-    """The plain text of a shared or inline string (rich-text runs joined, phonetic runs left out)."""
-    if el is None:
-        return ""
-    t = el.find(f"{_M}t")
-    if t is not None:
-        return t.text or ""
-    return "".join(r.findtext(f"{_M}t") or "" for r in el.findall(f"{_M}r"))
-
-
 def _shared_strings(xml: bytes) -> list[str]:
-    return [_text(si) for si in ET.fromstring(xml).findall(f"{_M}si")] if xml else []
+    return [string_text(si) for si in ET.fromstring(xml).findall(f"{_M}si")] if xml else []
 
 
 def _formats(xml: bytes) -> tuple[str, ...]:
@@ -240,7 +232,7 @@ def _cell(c: ET.Element, letters: str, column: int, row: int, shared: list[str],
     if kind == "s":
         return Cell(column, letters, style, shared[int(v or 0)])
     if kind == "inlineStr":
-        return Cell(column, letters, style, _text(c.find(f"{_M}is")))
+        return Cell(column, letters, style, string_text(c.find(f"{_M}is")))
     if kind == "str":
         return Cell(column, letters, style, v or "")
     if v is None:
